@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "role", "subdistrict", "is_active", "last_login")
+    list_filter = ("role", "subdistrict", "is_active", "is_staff")
+    search_fields = ("username", "display_name", "email")
+    list_select_related = ("subdistrict",)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),)

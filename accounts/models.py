@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区管理员")
+    SUBDISTRICT_ADMIN = "subdistrict_admin", _("街道（镇）管理员")
+    SUPERVISOR = "supervisor", _("督导师")
+    WORKER = "worker", _("社区工作者")
+    LEADER = "leader", _("领导（只读）")
+
+
+class User(AbstractUser):
+    """A login. The role decides what is visible; a subdistrict administrator is scoped."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.WORKER)
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrators",
+        verbose_name=_("所属街道（镇）"),
+        help_text=_("仅街道（镇）管理员需要"),
+    )
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="subdistrict_admin") | models.Q(subdistrict__isnull=False),
+                name="user_subdistrict_admin_has_subdistrict",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_district_admin(self) -> bool:
+        return self.role == Role.DISTRICT_ADMIN or self.is_superuser
+
+    @property
+    def is_subdistrict_admin(self) -> bool:
+        return self.role == Role.SUBDISTRICT_ADMIN and not self.is_superuser
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR and not self.is_superuser
+
+    @property
+    def is_worker(self) -> bool:
+        return self.role == Role.WORKER and not self.is_superuser
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER and not self.is_superuser
+
+    @property
+    def sees_whole_district(self) -> bool:
+        return self.is_district_admin or self.is_leader
+
+    @property
+    def can_edit_workers(self) -> bool:
+        return self.is_district_admin or self.is_subdistrict_admin
+
+    @property
+    def sees_full_id_numbers(self) -> bool:
+        # PIPL / GB/T 35273: ID numbers shown in full only to the role that needs them.
+        return self.is_district_admin

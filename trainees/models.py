@@ -1,0 +1,160 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc", _("中共党员")
+    CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
+    CYL_MEMBER = "cyl", _("共青团员")
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派")
+    MASSES = "masses", _("群众")
+
+
+class Post(models.TextChoices):
+    PARTY_SECRETARY = "secretary", _("党组织书记")
+    DIRECTOR = "director", _("居委会主任")
+    DEPUTY = "deputy", _("副书记/副主任")
+    COMMITTEE_MEMBER = "member", _("委员")
+    GENERAL = "general", _("社区工作者")
+
+
+class Education(models.TextChoices):
+    # Ordered from lowest to highest; the order matters for exam eligibility.
+    JUNIOR = "junior", _("初中及以下")
+    HIGH_SCHOOL = "high_school", _("高中/中专")
+    JUNIOR_COLLEGE = "junior_college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士")
+    DOCTOR = "doctor", _("博士")
+
+
+class TraineeStatus(models.TextChoices):
+    ACTIVE = "active", _("在岗")
+    ON_LEAVE = "on_leave", _("休假/借调")
+    LEFT = "left", _("已离职")
+
+
+class CareerGrade(models.Model):
+    """An editable grade of the career ladder (e.g. 三岗十八级, grades 1–18; 0 = not graded)."""
+
+    level = models.PositiveSmallIntegerField(_("等级"), unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("岗位等级")
+        verbose_name_plural = _("岗位等级")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Trainee(models.Model):
+    """A community worker (社区工作者): one file per worker (一人一档)."""
+
+    name = models.CharField(_("姓名"), max_length=40)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        related_name="trainees",
+        verbose_name=_("街道（镇）"),
+    )
+    # Empty means the worker is based in the subdistrict office itself (社区办).
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainees",
+        verbose_name=_("居委会"),
+    )
+    post = models.CharField(_("岗位"), max_length=20, choices=Post.choices, default=Post.GENERAL)
+    grade = models.ForeignKey(
+        CareerGrade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainees",
+        verbose_name=_("岗位等级"),
+    )
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices)
+    major = models.CharField(_("专业"), max_length=60, blank=True)
+    major_is_social_work = models.BooleanField(_("社会工作专业"), default=False)
+    started_community_work = models.DateField(_("从事社区工作日期"))
+    joined = models.DateField(_("入职日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TraineeStatus.choices, default=TraineeStatus.ACTIVE
+    )
+    left_on = models.DateField(_("离职日期"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainee",
+        verbose_name=_("登录账号"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["subdistrict__code", "neighbourhood__name", "name", "pk"]
+        verbose_name = _("社区工作者")
+        verbose_name_plural = _("社区工作者")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="left") | models.Q(left_on__isnull=False),
+                name="trainee_left_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="left") | models.Q(left_on__isnull=True),
+                name="trainee_only_left_has_left_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subdistrict", "status"], name="trainee_subdistrict_status"),
+            models.Index(fields=["name"], name="trainee_name"),
+            models.Index(fields=["mobile"], name="trainee_mobile"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth_date.year - (
+            (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        )
+
+    @property
+    def age(self) -> int:
+        return self.age_on(dt.date.today())
+
+    def service_years_on(self, day: dt.date) -> int:
+        """Completed years of community work (工龄), up to the day or the date left."""
+        end = min(day, self.left_on) if self.left_on else day
+        start = self.started_community_work
+        years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+        return max(years, 0)
+
+    @property
+    def service_years(self) -> int:
+        return self.service_years_on(dt.date.today())
+
+    @property
+    def workplace(self) -> str:
+        return self.neighbourhood.name if self.neighbourhood_id else _("街道社区办")

@@ -1,0 +1,53 @@
+"""Reads of community workers. Every query that a user sees starts from `trainee_scope`."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import Trainee
+
+
+def trainee_scope(user: User) -> QuerySet[Trainee]:
+    """The workers this user may see: the one place where the roster's scoping rule lives."""
+    qs = Trainee.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.sees_whole_district:
+        return qs
+    if user.is_subdistrict_admin:
+        return qs.filter(subdistrict_id=user.subdistrict_id)
+    if user.is_supervisor:
+        from supervisors.selectors import supervised_trainee_ids
+
+        return qs.filter(pk__in=supervised_trainee_ids(user))
+    return qs.filter(user=user)
+
+
+def trainee_list(*, user: User, search: str = "") -> QuerySet[Trainee]:
+    qs = trainee_scope(user).select_related("subdistrict", "neighbourhood", "grade")
+    if search:
+        qs = qs.filter(trainee_search_q(search))
+    return qs
+
+
+def trainee_search_q(search: str) -> Q:
+    """Name fragment, ID-number tail (the part people read off a card) or phone number."""
+    from .identity import id_number_normalise
+
+    term = search.strip()
+    tail = id_number_normalise(term)
+    q = Q(name__icontains=term)
+    if tail and tail.replace("X", "").isdigit():
+        q |= Q(id_number__endswith=tail) | Q(mobile__contains=tail)
+    return q
+
+
+def get_trainee_for_user(user: User, pk: int, *, write: bool = False) -> Trainee:
+    """The worker if this user may see it (or edit it, with write=True); otherwise a 404."""
+    trainee = (
+        trainee_scope(user).select_related("subdistrict", "neighbourhood", "grade").filter(pk=pk).first()
+    )
+    if trainee is None or (write and not user.can_edit_workers):
+        raise Http404
+    return trainee

@@ -1,0 +1,142 @@
+"""Writes of community workers. Views, admin, imports and commands all come through here."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .identity import id_number_birth_date, id_number_gender, id_number_validate, mobile_validate
+from .models import Trainee, TraineeStatus
+
+EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "political_status",
+    "subdistrict",
+    "neighbourhood",
+    "post",
+    "grade",
+    "education",
+    "major",
+    "major_is_social_work",
+    "started_community_work",
+    "joined",
+)
+
+
+def _check_rules(trainee: Trainee, *, actor: User) -> None:
+    """The rules that span fields: ID agrees with gender and birth date, committee in subdistrict."""
+    errors: dict[str, list[str]] = {}
+    try:
+        trainee.id_number = id_number_validate(trainee.id_number)
+    except ValidationError as exc:
+        errors.setdefault("id_number", []).extend(exc.messages)
+    else:
+        id_birth = id_number_birth_date(trainee.id_number)
+        id_gender = id_number_gender(trainee.id_number)
+        if trainee.birth_date is None:
+            trainee.birth_date = id_birth
+        elif trainee.birth_date != id_birth:
+            errors.setdefault("birth_date", []).append(
+                _("出生日期与身份证号不一致（身份证号显示为 %(date)s）。")
+                % {"date": f"{id_birth:%Y年%-m月%-d日}"}
+            )
+        if not trainee.gender:
+            trainee.gender = id_gender
+        elif trainee.gender != id_gender:
+            errors.setdefault("gender", []).append(
+                _("性别与身份证号不一致（第17位为%(parity)s数，应为%(gender)s）。")
+                % {
+                    "parity": _("奇") if id_gender == "M" else _("偶"),
+                    "gender": _("男") if id_gender == "M" else _("女"),
+                }
+            )
+    if trainee.mobile:
+        try:
+            trainee.mobile = mobile_validate(trainee.mobile)
+        except ValidationError as exc:
+            errors.setdefault("mobile", []).extend(exc.messages)
+    if trainee.neighbourhood_id and trainee.subdistrict_id:
+        if trainee.neighbourhood.subdistrict_id != trainee.subdistrict_id:
+            errors.setdefault("neighbourhood", []).append(_("该居委会不属于所选街道（镇）。"))
+    elif trainee.neighbourhood_id and not trainee.subdistrict_id:
+        trainee.subdistrict_id = trainee.neighbourhood.subdistrict_id
+    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+        errors.setdefault("subdistrict", []).append(_("只能管理本街道（镇）的社区工作者。"))
+    if trainee.joined and trainee.started_community_work and trainee.joined < trainee.started_community_work:
+        errors.setdefault("joined", []).append(_("入职日期不能早于从事社区工作日期。"))
+    if trainee.birth_date and trainee.started_community_work:
+        if trainee.age_on(trainee.started_community_work) < 16:
+            errors.setdefault("started_community_work", []).append(
+                _("从事社区工作日期早于16周岁，请核对。")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_editor(actor: User) -> None:
+    if not actor.can_edit_workers:
+        raise PermissionDenied(_("您的角色不能修改社区工作者档案。"))
+
+
+@transaction.atomic
+def trainee_create(*, actor: User, **fields: Any) -> Trainee:
+    _require_editor(actor)
+    trainee = Trainee(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    _check_rules(trainee, actor=actor)
+    trainee.full_clean()
+    trainee.save()
+    return trainee
+
+
+@transaction.atomic
+def trainee_update(*, trainee: Trainee, actor: User, **fields: Any) -> Trainee:
+    _require_editor(actor)
+    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+        raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
+    for key, value in fields.items():
+        if key in EDITABLE_FIELDS:
+            setattr(trainee, key, value)
+    _check_rules(trainee, actor=actor)
+    trainee.full_clean()
+    trainee.save()
+    return trainee
+
+
+@transaction.atomic
+def trainee_mark_left(*, trainee: Trainee, actor: User, left_on: dt.date) -> Trainee:
+    """Record that a worker left. The record stays: rates as of earlier dates still count them."""
+    _require_editor(actor)
+    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+        raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
+    if left_on < trainee.joined:
+        raise ValidationError({"left_on": [_("离职日期不能早于入职日期。")]})
+    if left_on > dt.date.today():
+        raise ValidationError({"left_on": [_("离职日期不能晚于今天。")]})
+    trainee.status = TraineeStatus.LEFT
+    trainee.left_on = left_on
+    trainee.full_clean()
+    trainee.save(update_fields=["status", "left_on", "updated_at"])
+    return trainee
+
+
+@transaction.atomic
+def trainee_set_status(*, trainee: Trainee, actor: User, status: str) -> Trainee:
+    """Active or on leave; a worker who comes back clears the date left."""
+    _require_editor(actor)
+    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+        raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
+    if status == TraineeStatus.LEFT:
+        raise ValidationError(_("请使用“办理离职”记录离职日期。"))
+    trainee.status = status
+    trainee.left_on = None
+    trainee.full_clean()
+    trainee.save(update_fields=["status", "left_on", "updated_at"])
+    return trainee

@@ -1,0 +1,148 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from supervisors.models import Assignment
+
+from .exports import roster_headers, roster_rows, write_csv, write_xlsx
+from .filters import TraineeFilter
+from .forms import MarkLeftForm, StatusForm, TraineeForm
+from .identity import id_number_mask, mobile_mask
+from .selectors import get_trainee_for_user, trainee_list
+from .services import trainee_create, trainee_mark_left, trainee_set_status, trainee_update
+from .tables import TraineeTable
+
+
+class TraineeListView(SingleTableMixin, FilterView):
+    table_class = TraineeTable
+    filterset_class = TraineeFilter
+    template_name = "trainees/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return trainee_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"show_full_id": self.request.user.sees_full_id_numbers}
+
+
+def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The roster as CSV or XLSX, with the page's filters and the viewer's masking."""
+    filterset = TraineeFilter(request.GET, queryset=trainee_list(user=request.user), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = roster_rows(queryset, full_id=request.user.sees_full_id_numbers)
+    stamp = dt.date.today().strftime("%Y%m%d")
+    filename = _("社区工作者名册") + f"-{stamp}"
+    if fmt == "xlsx":
+        body = write_xlsx(roster_headers(), rows, sheet_title=_("名册"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = write_csv(roster_headers(), rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    return response
+
+
+def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = get_trainee_for_user(request.user, pk)
+    full = request.user.sees_full_id_numbers
+    assignments = Assignment.objects.filter(trainee=trainee).select_related("supervisor")
+    return render(
+        request,
+        "trainees/detail.html",
+        {
+            "trainee": trainee,
+            "id_number_shown": trainee.id_number if full else id_number_mask(trainee.id_number),
+            "mobile_shown": trainee.mobile if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk) else mobile_mask(trainee.mobile),
+            "assignments": assignments,
+            "can_edit": request.user.can_edit_workers,
+            "status_form": StatusForm(initial={"status": trainee.status}),
+        },
+    )
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+@require_http_methods(["GET", "POST"])
+def trainee_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.can_edit_workers:
+        raise PermissionDenied
+    form = TraineeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trainee = trainee_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已添加社区工作者 %(name)s。") % {"name": trainee.name})
+            return redirect("trainees:detail", pk=trainee.pk)
+    return render(request, "trainees/form.html", {"form": form, "title": _("添加社区工作者")})
+
+
+@require_http_methods(["GET", "POST"])
+def trainee_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = get_trainee_for_user(request.user, pk, write=True)
+    form = TraineeForm(request.POST or None, instance=trainee, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trainee_update(trainee=trainee, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存 %(name)s 的档案。") % {"name": trainee.name})
+            return redirect("trainees:detail", pk=trainee.pk)
+    return render(
+        request,
+        "trainees/form.html",
+        {"form": form, "trainee": trainee, "title": _("编辑档案：%(name)s") % {"name": trainee.name}},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def trainee_mark_left_view(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = get_trainee_for_user(request.user, pk, write=True)
+    form = MarkLeftForm(request.POST or None, initial={"left_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            trainee_mark_left(trainee=trainee, actor=request.user, left_on=form.cleaned_data["left_on"])
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已为 %(name)s 办理离职。") % {"name": trainee.name})
+            return redirect("trainees:detail", pk=trainee.pk)
+    return render(request, "trainees/mark_left.html", {"form": form, "trainee": trainee})
+
+
+@require_http_methods(["POST"])
+def trainee_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = get_trainee_for_user(request.user, pk, write=True)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        trainee_set_status(trainee=trainee, actor=request.user, status=form.cleaned_data["status"])
+        messages.success(request, _("状态已更新。"))
+    else:
+        messages.error(request, _("状态无效。"))
+    return redirect("trainees:detail", pk=trainee.pk)
