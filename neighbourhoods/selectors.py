@@ -28,14 +28,17 @@ def subdistrict_list(*, user: User) -> QuerySet[Subdistrict]:
     )
 
 
-def neighbourhood_list(*, user: User, subdistrict: Subdistrict | None = None) -> QuerySet[Neighbourhood]:
+def neighbourhood_list(
+    *, user: User, subdistrict: Subdistrict | None = None
+) -> QuerySet[Neighbourhood]:
     qs = Neighbourhood.objects.filter(subdistrict__in=subdistrict_scope(user))
     if subdistrict is not None:
         qs = qs.filter(subdistrict=subdistrict)
     return qs.select_related("subdistrict").annotate(
         active_count=Count("trainees", filter=_ACTIVE),
         party_member_count=Count(
-            "trainees", filter=_ACTIVE & Q(trainees__political_status__in=["cpc", "cpc_probationary"])
+            "trainees",
+            filter=_ACTIVE & Q(trainees__political_status__in=["cpc", "cpc_probationary"]),
         ),
         social_work_major_count=Count(
             "trainees", filter=_ACTIVE & Q(trainees__major_is_social_work=True)

@@ -28,7 +28,9 @@ def subdistrict_index(request: HttpRequest) -> HttpResponse:
         "office": sum(s.office_count for s in subdistricts),
     }
     return render(
-        request, "neighbourhoods/subdistrict_list.html", {"subdistricts": subdistricts, "totals": totals}
+        request,
+        "neighbourhoods/subdistrict_list.html",
+        {"subdistricts": subdistricts, "totals": totals},
     )
 
 
@@ -50,8 +52,10 @@ def subdistrict_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_structure_viewer(request)
     neighbourhood = get_neighbourhood_for_user(request.user, pk)
-    workers = trainee_list(user=request.user).filter(neighbourhood=neighbourhood).order_by(
-        "status", "post", "name"
+    workers = (
+        trainee_list(user=request.user)
+        .filter(neighbourhood=neighbourhood)
+        .order_by("status", "post", "name")
     )
     return render(
         request,
@@ -62,5 +66,3 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active_status": TraineeStatus.ACTIVE,
         },
     )
-
-

@@ -1,7 +1,9 @@
 """Reads of community workers. Every query that a user sees starts from `trainee_scope`."""
 
 from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -44,10 +46,12 @@ def trainee_search_q(search: str) -> Q:
 
 
 def get_trainee_for_user(user: User, pk: int, *, write: bool = False) -> Trainee:
-    """The worker if this user may see it (or edit it, with write=True); otherwise a 404."""
+    """The worker if this user may see it; 404 when out of scope, 403 when the role cannot edit."""
     trainee = (
         trainee_scope(user).select_related("subdistrict", "neighbourhood", "grade").filter(pk=pk).first()
     )
-    if trainee is None or (write and not user.can_edit_workers):
+    if trainee is None:
         raise Http404
+    if write and not user.can_edit_workers:
+        raise PermissionDenied(_("您的角色只能查看，不能修改社区工作者档案。"))
     return trainee

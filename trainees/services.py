@@ -39,6 +39,11 @@ def _check_rules(trainee: Trainee, *, actor: User) -> None:
     except ValidationError as exc:
         errors.setdefault("id_number", []).extend(exc.messages)
     else:
+        if Trainee.objects.filter(id_number=trainee.id_number).exclude(pk=trainee.pk).exists():
+            # No name is shown: the existing record may be outside the actor's scope.
+            errors.setdefault("id_number", []).append(
+                _("该身份证号已登记在系统中；如为调入人员，请联系区管理员办理调动。")
+            )
         id_birth = id_number_birth_date(trainee.id_number)
         id_gender = id_number_gender(trainee.id_number)
         if trainee.birth_date is None:

@@ -1,0 +1,73 @@
+# Dudao — two commands: `make run` (set up everything and serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages the app and its tests use: gettext (translations), CJK fonts (PDFs),
+# Chromium (browser tests), poppler (pdftotext in tests), Redis and PostgreSQL (CI, production).
+SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils
+CI_PACKAGES := redis-server postgresql
+
+.PHONY: run setup system venv deps messages migrate demo worker test test-postgres bench lint fmt prod-check clean
+
+run: setup demo ## set everything up and serve at http://127.0.0.1:8000 with a background worker
+	@scripts/serve.sh $(HOST) $(PORT)
+
+setup: system deps messages migrate
+
+system:
+	@scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { scripts/install-system-packages.sh python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv deps: $(VENV)/.deps
+
+messages: deps
+	@$(MANAGE) compilemessages --ignore=.venv -v0
+
+migrate: deps
+	@mkdir -p var
+	@$(MANAGE) migrate --no-input -v0
+
+demo: migrate
+	@$(MANAGE) seed_demo
+
+worker: ## the Celery worker alone (production uses Redis; locally a SQLite-file broker)
+	$(VENV)/bin/celery -A config worker -B -l info --concurrency 1
+
+test: system deps messages ## the whole suite (SQLite unless DATABASE_URL is set), browser journeys included
+	@$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS)
+
+test-postgres: system deps messages ## the whole suite against a PostgreSQL and Redis started here
+	@scripts/install-system-packages.sh $(CI_PACKAGES)
+	@scripts/with-services.sh $(MAKE) --no-print-directory test
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: deps
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+prod-check: deps ## Django's deployment checklist against the production settings
+	@DJANGO_SETTINGS_MODULE=config.settings.production \
+	 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9)} \
+	 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-dudao.cn.gov.local} \
+	 DATABASE_URL=$${DATABASE_URL:-postgres://dudao@localhost/dudao} \
+	 CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://localhost:6379/0} \
+	 $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var staticfiles .hypothesis

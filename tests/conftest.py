@@ -1,0 +1,75 @@
+"""Personas shared by every test (STYLE.md): who is asking decides what they may see."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from tests.factories import (
+    AssignmentFactory,
+    NeighbourhoodFactory,
+    SubdistrictFactory,
+    SupervisorFactory,
+    TraineeFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _chinese(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def world(db):
+    """Two subdistricts A and B, a committee in each, workers, two supervisors and every role."""
+    a = SubdistrictFactory(name="华阳路街道", code="310105001")
+    b = SubdistrictFactory(name="新泾镇", code="310105102", kind="town")
+    na = NeighbourhoodFactory(name="华一居委会", subdistrict=a)
+    nb = NeighbourhoodFactory(name="新泾一村居委会", subdistrict=b, housing_type="resettlement")
+    worker_user = UserFactory(username="worker", role=Role.WORKER)
+    worker = TraineeFactory(name="陆晓燕", neighbourhood=na, user=worker_user)
+    colleague = TraineeFactory(name="顾建国", gender="M", neighbourhood=na)
+    worker_b = TraineeFactory(name="沈丽华", neighbourhood=nb)
+    supervisor = SupervisorFactory(
+        name="周督导", home_subdistrict=a, user=UserFactory(username="supervisor", role=Role.SUPERVISOR)
+    )
+    other_supervisor = SupervisorFactory(
+        name="吴督导", home_subdistrict=b, user=UserFactory(username="supervisor_b", role=Role.SUPERVISOR)
+    )
+    AssignmentFactory(supervisor=supervisor, trainee=worker)
+    AssignmentFactory(supervisor=other_supervisor, trainee=worker_b)
+    return SimpleNamespace(
+        a=a,
+        b=b,
+        na=na,
+        nb=nb,
+        worker=worker,
+        colleague=colleague,
+        worker_b=worker_b,
+        supervisor=supervisor,
+        other_supervisor=other_supervisor,
+        users=SimpleNamespace(
+            district=UserFactory(username="district", role=Role.DISTRICT_ADMIN, is_staff=True),
+            leader=UserFactory(username="leader", role=Role.LEADER),
+            admin_a=UserFactory(username="admin_a", role=Role.SUBDISTRICT_ADMIN, subdistrict=a),
+            admin_b=UserFactory(username="admin_b", role=Role.SUBDISTRICT_ADMIN, subdistrict=b),
+            supervisor=supervisor.user,
+            other_supervisor=other_supervisor.user,
+            worker=worker_user,
+            outsider=UserFactory(username="outsider", role=Role.WORKER),
+        ),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user."""
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,176 @@
+"""Creating and editing workers: errors appear next to the field, in Chinese, and nothing saves."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import make_id_number
+from trainees.identity import id_check_char
+from trainees.models import Trainee, TraineeStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(world, **overrides) -> dict:
+    data = {
+        "name": "朱雯雯",
+        "id_number": make_id_number(dt.date(1990, 4, 12), "F"),
+        "gender": "F",
+        "birth_date": "1990-04-12",
+        "mobile": "13812345678",
+        "political_status": "cpc",
+        "subdistrict": world.a.pk,
+        "neighbourhood": world.na.pk,
+        "post": "general",
+        "education": "bachelor",
+        "major": "社会工作",
+        "major_is_social_work": "on",
+        "started_community_work": "2014-07-01",
+        "joined": "2016-03-01",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_subdistrict_admin_adds_a_worker(world, client_for):
+    client = client_for(world.users.admin_a)
+    data = form_data(world, id_number=" " + make_id_number(dt.date(1990, 4, 12)).lower() + " ")
+    response = client.post(reverse("trainees:create"), data)
+    trainee = Trainee.objects.get(name="朱雯雯")
+    assert response.status_code == 302 and response["Location"] == reverse("trainees:detail", args=[trainee.pk])
+    assert trainee.id_number == trainee.id_number.strip().upper()
+    assert trainee.status == TraineeStatus.ACTIVE
+
+
+def test_gender_and_birth_date_are_taken_from_the_id_number_when_blank(world, client_for):
+    client = client_for(world.users.admin_a)
+    number = make_id_number(dt.date(1979, 11, 3), "M")
+    client.post(reverse("trainees:create"), form_data(world, id_number=number, gender="", birth_date=""))
+    trainee = Trainee.objects.get(id_number=number)
+    assert trainee.gender == "M" and trainee.birth_date == dt.date(1979, 11, 3)
+
+
+@pytest.mark.parametrize(
+    "id_number,message",
+    [
+        ("31010519900412002", "身份证号应为18位"),
+        ("310105199004120029", "校验位错误"),
+        ("31010519900231" + "0024", "不是有效日期"),
+    ],
+)
+def test_wrong_id_number_is_refused_next_to_the_field(world, client_for, id_number, message):
+    client = client_for(world.users.admin_a)
+    if message == "校验位错误":
+        correct = id_check_char(id_number[:17])
+        id_number = id_number[:17] + ("1" if correct != "1" else "2")
+    response = client.post(reverse("trainees:create"), form_data(world, id_number=id_number))
+    assert response.status_code == 200
+    errors = response.context["form"].errors["id_number"]
+    assert any(message in e for e in errors)
+    assert message in response.content.decode()
+    assert not Trainee.objects.filter(name="朱雯雯").exists()
+
+
+def test_gender_that_disagrees_with_the_id_number_is_refused(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(
+        reverse("trainees:create"), form_data(world, id_number=make_id_number(dt.date(1990, 4, 12), "M"))
+    )
+    assert "性别与身份证号不一致" in response.context["form"].errors["gender"][0]
+
+
+def test_birth_date_that_disagrees_with_the_id_number_is_refused(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(reverse("trainees:create"), form_data(world, birth_date="1990-04-13"))
+    assert "1990年4月12日" in response.context["form"].errors["birth_date"][0]
+
+
+def test_duplicate_id_number_is_refused(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(reverse("trainees:create"), form_data(world, id_number=world.colleague.id_number.lower(), gender="", birth_date=""))
+    assert response.status_code == 200
+    assert "已登记" in response.context["form"].errors["id_number"][0]
+    assert Trainee.objects.filter(id_number=world.colleague.id_number).count() == 1
+
+
+def test_wrong_mobile_is_refused(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(reverse("trainees:create"), form_data(world, mobile="2381234567"))
+    assert "手机号" in response.context["form"].errors["mobile"][0]
+
+
+def test_subdistrict_admin_cannot_add_a_worker_to_another_subdistrict(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(
+        reverse("trainees:create"), form_data(world, subdistrict=world.b.pk, neighbourhood=world.nb.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Trainee.objects.filter(name="朱雯雯").exists()
+
+
+def test_committee_must_belong_to_the_subdistrict(world, client_for):
+    client = client_for(world.users.district)
+    response = client.post(reverse("trainees:create"), form_data(world, neighbourhood=world.nb.pk))
+    assert "不属于所选街道" in response.context["form"].errors["neighbourhood"][0]
+
+
+def test_edit_keeps_the_record_and_changes_the_post(world, client_for):
+    client = client_for(world.users.admin_a)
+    trainee = world.colleague
+    data = form_data(
+        world,
+        name=trainee.name,
+        id_number=trainee.id_number,
+        gender=trainee.gender,
+        birth_date=trainee.birth_date.isoformat(),
+        post="deputy",
+    )
+    response = client.post(reverse("trainees:update", args=[trainee.pk]), data)
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert trainee.post == "deputy"
+
+
+def test_mark_left_keeps_the_record_with_the_date(world, client_for):
+    client = client_for(world.users.admin_a)
+    page = client.get(reverse("trainees:mark-left", args=[world.colleague.pk]))
+    assert page.status_code == 200  # a confirmation page comes first
+    response = client.post(reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2026-01-31"})
+    assert response.status_code == 302
+    world.colleague.refresh_from_db()
+    assert world.colleague.status == TraineeStatus.LEFT
+    assert world.colleague.left_on == dt.date(2026, 1, 31)
+
+
+def test_mark_left_before_joining_is_refused(world, client_for):
+    client = client_for(world.users.admin_a)
+    response = client.post(reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2001-01-01"})
+    assert response.status_code == 200
+    assert "离职日期不能早于入职日期" in response.content.decode()
+    world.colleague.refresh_from_db()
+    assert world.colleague.status == TraineeStatus.ACTIVE
+
+
+FIELDS = ["name", "id_number", "gender", "birth_date", "mobile", "political_status", "subdistrict",
+          "neighbourhood", "post", "education", "major", "started_community_work", "joined"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(FIELDS), st.one_of(st.text(max_size=40), st.integers(-10**20, 10**20).map(str), st.dates().map(str)), max_size=len(FIELDS)))
+def test_no_worker_form_input_causes_a_server_error(world, client_for, garbage):
+    client = client_for(world.users.admin_a)
+    client.raise_request_exception = True
+    data = form_data(world)
+    data.update(garbage)
+    before = Trainee.objects.count()
+    response = client.post(reverse("trainees:create"), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert Trainee.objects.count() == before
+        Trainee.objects.filter(name=data["name"]).exclude(pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]).delete()
+    else:
+        Trainee.objects.exclude(pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]).delete()
