@@ -11,5 +11,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "subdistrict", "is_active", "is_staff")
     search_fields = ("username", "display_name", "email")
     list_select_related = ("subdistrict",)
-    fieldsets = BaseUserAdmin.fieldsets + ((_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),
+    )

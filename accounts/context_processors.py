@@ -23,7 +23,11 @@ def navigation(request: HttpRequest) -> dict:
     current = request.path
     return {
         "nav_items": [
-            {"label": label, "url": url, "active": url != "/" and current.startswith(url) or current == url}
+            {
+                "label": label,
+                "url": url,
+                "active": url != "/" and current.startswith(url) or current == url,
+            }
             for label, url in items
         ]
     }

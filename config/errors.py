@@ -6,7 +6,9 @@ from django.template import loader
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "403.html", {"reason": str(exception) if str(exception) else ""}, status=403)
+    return render(
+        request, "403.html", {"reason": str(exception) if str(exception) else ""}, status=403
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -152,9 +152,11 @@ def demo_blocker() -> str | None:
 
 
 def demo_counts() -> dict[str, int]:
+    committees = Neighbourhood.objects.count()
     return {
         "subdistricts": Subdistrict.objects.count(),
-        "neighbourhoods": Neighbourhood.objects.count(),
+        "neighbourhoods": committees,
+        "committees": committees,  # the same count under the domain's word
         "workers": Trainee.objects.count(),
         "active_workers": Trainee.objects.filter(status=TraineeStatus.ACTIVE).count(),
         "logins": User.objects.filter(username__in=LOGIN_USERNAMES).count(),
@@ -180,6 +182,8 @@ def seed_demo(
         blocker = demo_blocker()
         if blocker:
             ctx.say(blocker)
+            for line in demo_login_lines(password=password):
+                ctx.say(line)
             return {"created": False, **demo_counts()}
         for step in STEPS:
             step(ctx)
@@ -580,20 +584,35 @@ def _report(ctx: SeedContext, counts: dict[str, int]) -> None:
         }
     )
     ctx.say("")
-    ctx.say(_("演示账号（密码均为 %(password)s）：") % {"password": ctx.password})
+    for line in demo_login_lines(password=ctx.password):
+        ctx.say(line)
+
+
+def demo_login_lines(*, password: str = DEMO_PASSWORD) -> list[str]:
+    """The demo logins that exist in this database, as an aligned table for the terminal."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=LOGIN_USERNAMES).select_related("subdistrict")
+    }
+    if not users:
+        return [_("没有演示账号；运行 manage.py seed_demo 生成。")]
+    lines = [_("演示账号（密码均为 %(password)s）：") % {"password": password}]
     rows = [(_("用户名"), _("角色"), _("姓名"), _("范围"))]
     for username, role, _display, _sub in LOGINS:
-        user = ctx.users[username]
+        user = users.get(username)
+        if user is None:
+            continue
         scope = user.subdistrict.name if user.subdistrict_id else _("全区")
         if username == "supervisor":
-            scope = _("%(count)d 名学员") % {"count": SUPERVISOR_TRAINEES}
+            scope = _("本人学员")
         elif username == "worker":
             scope = _("本人档案")
         rows.append((username, str(Role(role).label), user.display_name, scope))
     widths = [max(_display_width(row[col]) for row in rows) for col in range(3)]
     for row in rows:
         cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
-        ctx.say("  " + "  ".join([*cells, row[3]]))
+        lines.append("  " + "  ".join([*cells, row[3]]))
+    return lines
 
 
 def _display_width(text: str) -> int:

@@ -7,7 +7,12 @@ from neighbourhoods.selectors import subdistrict_scope
 from trainees.models import Education, TraineeStatus
 from trainees.selectors import trainee_scope
 
-_COLLEGE_OR_ABOVE = [Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.MASTER, Education.DOCTOR]
+_COLLEGE_OR_ABOVE = [
+    Education.JUNIOR_COLLEGE,
+    Education.BACHELOR,
+    Education.MASTER,
+    Education.DOCTOR,
+]
 
 
 def home_figures(*, user: User) -> dict:

@@ -12,5 +12,4 @@ worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo
 echo "督导 Dudao: http://$host:$port/  (background worker log: var/celery.log)"
-.venv/bin/python manage.py demo_logins || true
 .venv/bin/python manage.py runserver "$host:$port"

@@ -35,7 +35,10 @@ class Supervisor(models.Model):
     )
     organisation = models.CharField(_("所在机构"), max_length=80, blank=True)
     qualification = models.CharField(
-        _("职业水平"), max_length=20, choices=QualificationLevel.choices, default=QualificationLevel.NONE
+        _("职业水平"),
+        max_length=20,
+        choices=QualificationLevel.choices,
+        default=QualificationLevel.NONE,
     )
     home_subdistrict = models.ForeignKey(
         "neighbourhoods.Subdistrict",
@@ -104,11 +107,14 @@ class Assignment(models.Model):
                 name="assignment_one_active_per_trainee",
             ),
             models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
                 name="assignment_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["supervisor", "ended_on"], name="assignment_supervisor_active")]
+        indexes = [
+            models.Index(fields=["supervisor", "ended_on"], name="assignment_supervisor_active")
+        ]
 
     def __str__(self) -> str:
         return f"{self.supervisor} → {self.trainee}"

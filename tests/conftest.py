@@ -33,10 +33,14 @@ def world(db):
     colleague = TraineeFactory(name="顾建国", gender="M", neighbourhood=na)
     worker_b = TraineeFactory(name="沈丽华", neighbourhood=nb)
     supervisor = SupervisorFactory(
-        name="周督导", home_subdistrict=a, user=UserFactory(username="supervisor", role=Role.SUPERVISOR)
+        name="周督导",
+        home_subdistrict=a,
+        user=UserFactory(username="supervisor", role=Role.SUPERVISOR),
     )
     other_supervisor = SupervisorFactory(
-        name="吴督导", home_subdistrict=b, user=UserFactory(username="supervisor_b", role=Role.SUPERVISOR)
+        name="吴督导",
+        home_subdistrict=b,
+        user=UserFactory(username="supervisor_b", role=Role.SUPERVISOR),
     )
     AssignmentFactory(supervisor=supervisor, trainee=worker)
     AssignmentFactory(supervisor=other_supervisor, trainee=worker_b)

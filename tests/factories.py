@@ -5,7 +5,7 @@ import factory
 
 from accounts.models import Role, User
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
-from supervisors.models import Assignment, Supervisor, SupervisionMode
+from supervisors.models import Assignment, SupervisionMode, Supervisor
 from trainees.identity import id_check_char
 from trainees.models import Education, Trainee
 

@@ -12,30 +12,51 @@ class TraineeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"placeholder": _("姓名、身份证号后几位或手机号"), "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("姓名、身份证号后几位或手机号"), "type": "search"}
+        ),
     )
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("街道（镇）"), queryset=Subdistrict.objects.all()
+        label=_("街道（镇）"), queryset=Subdistrict.objects.all(), empty_label=_("全部")
     )
     neighbourhood = django_filters.ModelChoiceFilter(
-        label=_("居委会"), queryset=Neighbourhood.objects.select_related("subdistrict")
+        label=_("居委会"),
+        queryset=Neighbourhood.objects.select_related("subdistrict"),
+        empty_label=_("全部"),
     )
     housing_type = django_filters.ChoiceFilter(
-        label=_("住房类型"), field_name="neighbourhood__housing_type", choices=HousingType.choices
+        label=_("住房类型"),
+        field_name="neighbourhood__housing_type",
+        choices=HousingType.choices,
+        empty_label=_("全部"),
     )
-    post = django_filters.ChoiceFilter(label=_("岗位"), choices=Post.choices)
-    education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=TraineeStatus.choices)
+    post = django_filters.ChoiceFilter(label=_("岗位"), choices=Post.choices, empty_label=_("全部"))
+    education = django_filters.ChoiceFilter(
+        label=_("学历"), choices=Education.choices, empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=TraineeStatus.choices, empty_label=_("全部")
+    )
 
     class Meta:
         model = Trainee
-        fields = ["q", "subdistrict", "neighbourhood", "housing_type", "post", "education", "status"]
+        fields = [
+            "q",
+            "subdistrict",
+            "neighbourhood",
+            "housing_type",
+            "post",
+            "education",
+            "status",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_subdistrict_admin:
             # Choices offered follow the scope, so no one is invited to pick what they cannot see.
-            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
+            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(
+                pk=user.subdistrict_id
+            )
             self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
                 subdistrict_id=user.subdistrict_id
             ).select_related("subdistrict")

@@ -61,8 +61,8 @@ class TraineeForm(forms.ModelForm):
             self.fields["subdistrict"].initial = user.subdistrict_id
             neighbourhoods = neighbourhoods.filter(subdistrict_id=user.subdistrict_id)
         self.fields["neighbourhood"].queryset = neighbourhoods
-        self.fields["neighbourhood"].label_from_instance = (
-            lambda n: f"{n.subdistrict.name} · {n.name}"
+        self.fields["neighbourhood"].label_from_instance = lambda n: (
+            f"{n.subdistrict.name} · {n.name}"
         )
 
     def clean_id_number(self) -> str:
@@ -85,5 +85,8 @@ class MarkLeftForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"),
-        choices=[(TraineeStatus.ACTIVE, TraineeStatus.ACTIVE.label), (TraineeStatus.ON_LEAVE, TraineeStatus.ON_LEAVE.label)],
+        choices=[
+            (TraineeStatus.ACTIVE, TraineeStatus.ACTIVE.label),
+            (TraineeStatus.ON_LEAVE, TraineeStatus.ON_LEAVE.label),
+        ],
     )

@@ -100,9 +100,7 @@ def mobile_normalise(value: object) -> str:
 def mobile_validate(value: object) -> str:
     number = mobile_normalise(value)
     if not _MOBILE_SHAPE.match(number):
-        raise ValidationError(
-            _("手机号应为以1开头的11位数字（可带 +86）。"), code="mobile_invalid"
-        )
+        raise ValidationError(_("手机号应为以1开头的11位数字（可带 +86）。"), code="mobile_invalid")
     return number
 
 

@@ -66,7 +66,10 @@ class Trainee(models.Model):
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     mobile = models.CharField(_("手机号"), max_length=11, blank=True)
     political_status = models.CharField(
-        _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+        _("政治面貌"),
+        max_length=20,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
     )
     subdistrict = models.ForeignKey(
         "neighbourhoods.Subdistrict",
@@ -136,8 +139,10 @@ class Trainee(models.Model):
         return self.name
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth_date.year - (
-            (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
         )
 
     @property

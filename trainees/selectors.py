@@ -1,7 +1,7 @@
 """Reads of community workers. Every query that a user sees starts from `trainee_scope`."""
 
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,10 @@ def trainee_search_q(search: str) -> Q:
 def get_trainee_for_user(user: User, pk: int, *, write: bool = False) -> Trainee:
     """The worker if this user may see it; 404 when out of scope, 403 when the role cannot edit."""
     trainee = (
-        trainee_scope(user).select_related("subdistrict", "neighbourhood", "grade").filter(pk=pk).first()
+        trainee_scope(user)
+        .select_related("subdistrict", "neighbourhood", "grade")
+        .filter(pk=pk)
+        .first()
     )
     if trainee is None:
         raise Http404

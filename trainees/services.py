@@ -75,13 +75,17 @@ def _check_rules(trainee: Trainee, *, actor: User) -> None:
         trainee.subdistrict_id = trainee.neighbourhood.subdistrict_id
     if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
         errors.setdefault("subdistrict", []).append(_("只能管理本街道（镇）的社区工作者。"))
-    if trainee.joined and trainee.started_community_work and trainee.joined < trainee.started_community_work:
+    if (
+        trainee.joined
+        and trainee.started_community_work
+        and trainee.joined < trainee.started_community_work
+    ):
         errors.setdefault("joined", []).append(_("入职日期不能早于从事社区工作日期。"))
-    if trainee.birth_date and trainee.started_community_work:
-        if trainee.age_on(trainee.started_community_work) < 16:
-            errors.setdefault("started_community_work", []).append(
-                _("从事社区工作日期早于16周岁，请核对。")
-            )
+    started = trainee.started_community_work
+    if trainee.birth_date and started and trainee.age_on(started) < 16:
+        errors.setdefault("started_community_work", []).append(
+            _("从事社区工作日期早于16周岁，请核对。")
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -8,7 +8,9 @@ from .models import Trainee
 
 
 class TraineeTable(tables.Table):
-    name = tables.Column(verbose_name=_("姓名"), linkify=lambda record: reverse("trainees:detail", args=[record.pk]))
+    name = tables.Column(
+        verbose_name=_("姓名"), linkify=lambda record: reverse("trainees:detail", args=[record.pk])
+    )
     gender = tables.Column(verbose_name=_("性别"))
     birth_date = tables.Column(verbose_name=_("年龄"), order_by=("-birth_date",))
     id_number = tables.Column(verbose_name=_("身份证号"), orderable=False)
@@ -19,7 +21,9 @@ class TraineeTable(tables.Table):
     )
     post = tables.Column(verbose_name=_("岗位"))
     education = tables.Column(verbose_name=_("学历"))
-    started_community_work = tables.Column(verbose_name=_("社区工龄"), order_by=("started_community_work",))
+    started_community_work = tables.Column(
+        verbose_name=_("社区工龄"), order_by=("started_community_work",)
+    )
     status = tables.Column(verbose_name=_("状态"))
 
     class Meta:

@@ -40,7 +40,9 @@ class TraineeListView(SingleTableMixin, FilterView):
 
 def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The roster as CSV or XLSX, with the page's filters and the viewer's masking."""
-    filterset = TraineeFilter(request.GET, queryset=trainee_list(user=request.user), user=request.user)
+    filterset = TraineeFilter(
+        request.GET, queryset=trainee_list(user=request.user), user=request.user
+    )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     rows = roster_rows(queryset, full_id=request.user.sees_full_id_numbers)
     stamp = dt.date.today().strftime("%Y%m%d")
@@ -68,7 +70,9 @@ def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "trainee": trainee,
             "id_number_shown": trainee.id_number if full else id_number_mask(trainee.id_number),
-            "mobile_shown": trainee.mobile if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk) else mobile_mask(trainee.mobile),
+            "mobile_shown": trainee.mobile
+            if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk)
+            else mobile_mask(trainee.mobile),
             "assignments": assignments,
             "can_edit": request.user.can_edit_workers,
             "status_form": StatusForm(initial={"status": trainee.status}),
@@ -117,7 +121,11 @@ def trainee_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "trainees/form.html",
-        {"form": form, "trainee": trainee, "title": _("编辑档案：%(name)s") % {"name": trainee.name}},
+        {
+            "form": form,
+            "trainee": trainee,
+            "title": _("编辑档案：%(name)s") % {"name": trainee.name},
+        },
     )
 
 
@@ -127,7 +135,9 @@ def trainee_mark_left_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = MarkLeftForm(request.POST or None, initial={"left_on": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            trainee_mark_left(trainee=trainee, actor=request.user, left_on=form.cleaned_data["left_on"])
+            trainee_mark_left(
+                trainee=trainee, actor=request.user, left_on=form.cleaned_data["left_on"]
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:

@@ -92,7 +92,9 @@ def test_wrong_length_names_the_length(value):
 
 def test_number_stored_as_a_spreadsheet_number_is_read():
     number = next(
-        n for seq in range(100) if not (n := build("310105", dt.date(1985, 3, 2), seq)).endswith("X")
+        n
+        for seq in range(100)
+        if not (n := build("310105", dt.date(1985, 3, 2), seq)).endswith("X")
     )
     assert id_number_validate(int(number), today=TODAY) == number
     # Excel keeps 15 significant digits: a number it rounded must not pass as valid.
@@ -104,7 +106,14 @@ def test_mask_keeps_region_and_last_four():
     assert id_number_mask("31010519850302123X") == "310105********123X"
 
 
-@pytest.mark.parametrize("raw,expected", [("13912345678", "13912345678"), ("+86 139 1234 5678", "13912345678"), ("１３９１２３４５６７８", "13912345678")])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("13912345678", "13912345678"),
+        ("+86 139 1234 5678", "13912345678"),
+        ("１３９１２３４５６７８", "13912345678"),
+    ],
+)
 def test_mobile_accepts_common_forms(raw, expected):
     assert mobile_validate(raw) == expected
 

@@ -61,13 +61,18 @@ def test_export_query_count_is_constant(world, client_for, django_assert_max_num
 
 
 @pytest.mark.parametrize("n", [20, 2000])
-def test_structure_pages_query_count_is_constant(world, client_for, django_assert_max_num_queries, n):
+def test_structure_pages_query_count_is_constant(
+    world, client_for, django_assert_max_num_queries, n
+):
     add_workers(world, n)
     client = client_for(world.users.district)
     with django_assert_max_num_queries(3):  # session, user, subdistricts with counts
         assert client.get(reverse("neighbourhoods:subdistrict-list")).status_code == 200
     with django_assert_max_num_queries(4):  # session, user, subdistrict, committees with counts
-        assert client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code == 200
+        assert (
+            client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code
+            == 200
+        )
 
 
 @pytest.mark.parametrize("n", [20, 2000])

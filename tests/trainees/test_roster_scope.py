@@ -39,7 +39,9 @@ def test_subdistrict_admin_gets_404_for_another_subdistricts_worker(world, clien
 
 def test_subdistrict_admin_export_never_contains_other_subdistricts(world, client_for):
     client = client_for(world.users.admin_a)
-    rows = csv_rows(client.get(reverse("trainees:export", args=["csv"]), {"subdistrict": world.b.pk}))
+    rows = csv_rows(
+        client.get(reverse("trainees:export", args=["csv"]), {"subdistrict": world.b.pk})
+    )
     names = {row[0] for row in rows[1:]}
     assert "沈丽华" not in names
     response = client.get(reverse("trainees:export", args=["xlsx"]))
@@ -87,7 +89,12 @@ def test_anonymous_is_sent_to_login(world, client):
 def test_id_numbers_masked_for_everyone_but_district_admins(world, client_for):
     full = world.worker.id_number
     masked = id_number_mask(full)
-    for user in (world.users.admin_a, world.users.leader, world.users.supervisor, world.users.worker):
+    for user in (
+        world.users.admin_a,
+        world.users.leader,
+        world.users.supervisor,
+        world.users.worker,
+    ):
         client = client_for(user)
         page = client.get(reverse("trainees:detail", args=[world.worker.pk])).content.decode()
         assert full not in page and masked in page
@@ -118,9 +125,18 @@ def test_export_follows_the_filters(world, client_for):
 
 def test_structure_pages_are_scoped(world, client_for):
     client = client_for(world.users.admin_a)
-    assert client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code == 200
-    assert client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.b.pk])).status_code == 404
-    assert client.get(reverse("neighbourhoods:neighbourhood-detail", args=[world.nb.pk])).status_code == 404
+    assert (
+        client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.b.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("neighbourhoods:neighbourhood-detail", args=[world.nb.pk])).status_code
+        == 404
+    )
     listing = client.get(reverse("neighbourhoods:subdistrict-list")).content.decode()
     assert "华阳路街道" in listing and "新泾镇" not in listing
     worker = client_for(world.users.worker)

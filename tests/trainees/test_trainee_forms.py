@@ -40,7 +40,9 @@ def test_subdistrict_admin_adds_a_worker(world, client_for):
     data = form_data(world, id_number=" " + make_id_number(dt.date(1990, 4, 12)).lower() + " ")
     response = client.post(reverse("trainees:create"), data)
     trainee = Trainee.objects.get(name="朱雯雯")
-    assert response.status_code == 302 and response["Location"] == reverse("trainees:detail", args=[trainee.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "trainees:detail", args=[trainee.pk]
+    )
     assert trainee.id_number == trainee.id_number.strip().upper()
     assert trainee.status == TraineeStatus.ACTIVE
 
@@ -48,7 +50,9 @@ def test_subdistrict_admin_adds_a_worker(world, client_for):
 def test_gender_and_birth_date_are_taken_from_the_id_number_when_blank(world, client_for):
     client = client_for(world.users.admin_a)
     number = make_id_number(dt.date(1979, 11, 3), "M")
-    client.post(reverse("trainees:create"), form_data(world, id_number=number, gender="", birth_date=""))
+    client.post(
+        reverse("trainees:create"), form_data(world, id_number=number, gender="", birth_date="")
+    )
     trainee = Trainee.objects.get(id_number=number)
     assert trainee.gender == "M" and trainee.birth_date == dt.date(1979, 11, 3)
 
@@ -77,7 +81,8 @@ def test_wrong_id_number_is_refused_next_to_the_field(world, client_for, id_numb
 def test_gender_that_disagrees_with_the_id_number_is_refused(world, client_for):
     client = client_for(world.users.admin_a)
     response = client.post(
-        reverse("trainees:create"), form_data(world, id_number=make_id_number(dt.date(1990, 4, 12), "M"))
+        reverse("trainees:create"),
+        form_data(world, id_number=make_id_number(dt.date(1990, 4, 12), "M")),
     )
     assert "性别与身份证号不一致" in response.context["form"].errors["gender"][0]
 
@@ -90,7 +95,10 @@ def test_birth_date_that_disagrees_with_the_id_number_is_refused(world, client_f
 
 def test_duplicate_id_number_is_refused(world, client_for):
     client = client_for(world.users.admin_a)
-    response = client.post(reverse("trainees:create"), form_data(world, id_number=world.colleague.id_number.lower(), gender="", birth_date=""))
+    response = client.post(
+        reverse("trainees:create"),
+        form_data(world, id_number=world.colleague.id_number.lower(), gender="", birth_date=""),
+    )
     assert response.status_code == 200
     assert "已登记" in response.context["form"].errors["id_number"][0]
     assert Trainee.objects.filter(id_number=world.colleague.id_number).count() == 1
@@ -105,7 +113,8 @@ def test_wrong_mobile_is_refused(world, client_for):
 def test_subdistrict_admin_cannot_add_a_worker_to_another_subdistrict(world, client_for):
     client = client_for(world.users.admin_a)
     response = client.post(
-        reverse("trainees:create"), form_data(world, subdistrict=world.b.pk, neighbourhood=world.nb.pk)
+        reverse("trainees:create"),
+        form_data(world, subdistrict=world.b.pk, neighbourhood=world.nb.pk),
     )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -139,7 +148,9 @@ def test_mark_left_keeps_the_record_with_the_date(world, client_for):
     client = client_for(world.users.admin_a)
     page = client.get(reverse("trainees:mark-left", args=[world.colleague.pk]))
     assert page.status_code == 200  # a confirmation page comes first
-    response = client.post(reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2026-01-31"})
+    response = client.post(
+        reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2026-01-31"}
+    )
     assert response.status_code == 302
     world.colleague.refresh_from_db()
     assert world.colleague.status == TraineeStatus.LEFT
@@ -148,19 +159,44 @@ def test_mark_left_keeps_the_record_with_the_date(world, client_for):
 
 def test_mark_left_before_joining_is_refused(world, client_for):
     client = client_for(world.users.admin_a)
-    response = client.post(reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2001-01-01"})
+    response = client.post(
+        reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2001-01-01"}
+    )
     assert response.status_code == 200
     assert "离职日期不能早于入职日期" in response.content.decode()
     world.colleague.refresh_from_db()
     assert world.colleague.status == TraineeStatus.ACTIVE
 
 
-FIELDS = ["name", "id_number", "gender", "birth_date", "mobile", "political_status", "subdistrict",
-          "neighbourhood", "post", "education", "major", "started_community_work", "joined"]
+FIELDS = [
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "mobile",
+    "political_status",
+    "subdistrict",
+    "neighbourhood",
+    "post",
+    "education",
+    "major",
+    "started_community_work",
+    "joined",
+]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.sampled_from(FIELDS), st.one_of(st.text(max_size=40), st.integers(-10**20, 10**20).map(str), st.dates().map(str)), max_size=len(FIELDS)))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(FIELDS),
+        st.one_of(
+            st.text(max_size=40), st.integers(-(10**20), 10**20).map(str), st.dates().map(str)
+        ),
+        max_size=len(FIELDS),
+    )
+)
 def test_no_worker_form_input_causes_a_server_error(world, client_for, garbage):
     client = client_for(world.users.admin_a)
     client.raise_request_exception = True
@@ -171,6 +207,10 @@ def test_no_worker_form_input_causes_a_server_error(world, client_for, garbage):
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert Trainee.objects.count() == before
-        Trainee.objects.filter(name=data["name"]).exclude(pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]).delete()
+        Trainee.objects.filter(name=data["name"]).exclude(
+            pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]
+        ).delete()
     else:
-        Trainee.objects.exclude(pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]).delete()
+        Trainee.objects.exclude(
+            pk__in=[world.worker.pk, world.colleague.pk, world.worker_b.pk]
+        ).delete()
