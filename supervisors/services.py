@@ -1,0 +1,191 @@
+"""Writes of the supervisor team and its pairings."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from trainees.models import Trainee, TraineeStatus
+
+from .models import Assignment, Supervisor
+
+
+def _require_district_admin(actor: User) -> None:
+    if not actor.is_district_admin:
+        raise PermissionDenied(_("只有区管理员可以安排督导关系。"))
+
+
+def _check_capacity(supervisor: Supervisor, adding: int) -> None:
+    active = Assignment.objects.filter(supervisor=supervisor, ended_on__isnull=True).count()
+    if active + adding > supervisor.capacity:
+        raise ValidationError(
+            {
+                "supervisor": [
+                    _("%(name)s 已带教 %(active)d 人，容量为 %(capacity)d 人，不能再安排。")
+                    % {"name": supervisor.name, "active": active, "capacity": supervisor.capacity}
+                ]
+            }
+        )
+
+
+def _lock_supervisor(supervisor_id: int) -> Supervisor:
+    # The capacity rule spans rows, so no constraint can hold it: every writer takes the
+    # supervisor's row lock first, and concurrent requests queue behind it (PostgreSQL).
+    return Supervisor.objects.select_for_update().get(pk=supervisor_id)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    supervisor: Supervisor,
+    trainee: Trainee,
+    mode: str,
+    actor: User,
+    started_on: dt.date | None = None,
+    reason: str = "",
+) -> Assignment:
+    """Pair a worker with a supervisor, within the supervisor's capacity."""
+    _require_district_admin(actor)
+    supervisor = _lock_supervisor(supervisor.pk)
+    if not supervisor.is_active:
+        raise ValidationError({"supervisor": [_("该督导师已停用。")]})
+    if trainee.status != TraineeStatus.ACTIVE:
+        raise ValidationError({"trainee": [_("只能为在岗社区工作者安排督导师。")]})
+    if supervisor.trainee_id == trainee.pk:
+        raise ValidationError({"trainee": [_("督导师不能督导自己。")]})
+    current = Assignment.objects.filter(trainee=trainee, ended_on__isnull=True).first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "trainee": [
+                    _("%(trainee)s 已由 %(supervisor)s 督导；请使用“调整督导师”。")
+                    % {"trainee": trainee.name, "supervisor": current.supervisor.name}
+                ]
+            }
+        )
+    _check_capacity(supervisor, 1)
+    assignment = Assignment(
+        supervisor=supervisor,
+        trainee=trainee,
+        mode=mode,
+        started_on=started_on or timezone.localdate(),
+        reason=reason,
+        created_by=actor,
+    )
+    assignment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as exc:
+        # Another request paired this worker between our check and our insert.
+        raise ValidationError(
+            {"trainee": [_("该社区工作者刚刚已被安排督导师，请刷新后重试。")]}
+        ) from exc
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(
+    *, assignment: Assignment, actor: User, ended_on: dt.date | None = None, reason: str
+) -> Assignment:
+    """End a pairing with a reason; the row stays as history on both sides."""
+    _require_district_admin(actor)
+    if not reason.strip():
+        raise ValidationError({"end_reason": [_("请填写结束原因。")]})
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise ValidationError(_("该督导关系已结束。"))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < assignment.started_on:
+        raise ValidationError({"ended_on": [_("结束日期不能早于开始日期。")]})
+    assignment.ended_on = ended_on
+    assignment.end_reason = reason.strip()
+    assignment.save(update_fields=["ended_on", "end_reason"])
+    return assignment
+
+
+@transaction.atomic
+def assignment_reassign(
+    *,
+    trainee: Trainee,
+    supervisor: Supervisor,
+    mode: str,
+    actor: User,
+    reason: str,
+    on: dt.date | None = None,
+) -> Assignment:
+    """End the worker's current pairing (if any) with the reason and start the new one."""
+    on = on or timezone.localdate()
+    if not reason.strip():
+        raise ValidationError({"reason": [_("调整督导师需要填写原因。")]})
+    current = Assignment.objects.filter(trainee=trainee, ended_on__isnull=True).first()
+    if current is not None:
+        if current.supervisor_id == supervisor.pk and current.mode == mode:
+            raise ValidationError({"supervisor": [_("该社区工作者当前已由此督导师以此方式督导。")]})
+        assignment_end(assignment=current, actor=actor, ended_on=on, reason=reason)
+    return assignment_create(
+        supervisor=supervisor, trainee=trainee, mode=mode, actor=actor, started_on=on, reason=reason
+    )
+
+
+@transaction.atomic
+def assignments_bulk_create(
+    *,
+    pairs: list[tuple[int, int, str]],
+    actor: User,
+    started_on: dt.date | None = None,
+    reason: str = "",
+) -> list[Assignment]:
+    """Apply many pairings (supervisor id, trainee id, mode) at once, all or nothing.
+
+    Locks every supervisor involved (in id order, so that two runs cannot deadlock) and
+    re-checks capacity and the one-active-pairing rule against the database, because the
+    plan may have been computed before someone else changed the pairings.
+    """
+    _require_district_admin(actor)
+    if not pairs:
+        return []
+    started_on = started_on or timezone.localdate()
+    supervisor_ids = sorted({s for s, _t, _m in pairs})
+    supervisors = {
+        s.pk: s
+        for s in Supervisor.objects.select_for_update().filter(pk__in=supervisor_ids).order_by("pk")
+    }
+
+    loads = dict(
+        Supervisor.objects.filter(pk__in=supervisor_ids)
+        .annotate(n=Count("assignments", filter=Q(assignments__ended_on__isnull=True)))
+        .values_list("pk", "n")
+    )
+    adding: dict[int, int] = {}
+    for s, _t, _m in pairs:
+        adding[s] = adding.get(s, 0) + 1
+    for s, n in adding.items():
+        sup = supervisors[s]
+        if not sup.is_active or loads.get(s, 0) + n > sup.capacity:
+            raise ValidationError(_("%(name)s 的容量已变化，请重新生成方案。") % {"name": sup.name})
+    trainee_ids = [t for _s, t, _m in pairs]
+    taken = Assignment.objects.filter(trainee_id__in=trainee_ids, ended_on__isnull=True).count()
+    if taken:
+        raise ValidationError(
+            _("有 %(n)d 名社区工作者已被安排督导师，请重新生成方案。") % {"n": taken}
+        )
+    created = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                supervisor_id=s,
+                trainee_id=t,
+                mode=m,
+                started_on=started_on,
+                reason=reason,
+                created_by=actor,
+            )
+            for s, t, m in pairs
+        ],
+        batch_size=2000,
+    )
+    return created
