@@ -52,6 +52,11 @@ test-postgres: system deps messages ## the whole suite against a PostgreSQL and 
 	@scripts/install-system-packages.sh $(CI_PACKAGES)
 	@scripts/with-services.sh $(MAKE) --no-print-directory test
 
+bench: deps messages ## speed targets of the issues; writes docs/benchmarks.md
+	@for module in $$(ls bench/*.py | grep -v __init__ | sed 's|/|.|; s|\.py$$||'); do \
+	  echo "== $$module"; DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m $$module || exit 1; \
+	done
+
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -13,6 +13,8 @@ def navigation(request: HttpRequest) -> dict:
         items += [
             (_("社区工作者"), reverse("trainees:list")),
             (_("街道与居委会"), reverse("neighbourhoods:subdistrict-list")),
+            (_("督导覆盖"), reverse("supervisors:coverage")),
+            (_("督导师"), reverse("supervisors:list")),
         ]
     elif user.is_supervisor:
         items += [(_("我的学员"), reverse("trainees:list"))]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workers/", include("trainees.urls")),
     path("structure/", include("neighbourhoods.urls")),
+    path("supervisors/", include("supervisors.urls")),
+    path("sessions/", include("sessions.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -560,11 +560,18 @@ def _seed_logins(ctx: SeedContext) -> None:
     ctx.users["worker"].save(update_fields=["display_name"])
 
 
+def _seed_supervisors(ctx: SeedContext) -> None:
+    from supervisors.demo import seed_supervisors
+
+    seed_supervisors(ctx)
+
+
 STEPS: list[Callable[[SeedContext], None]] = [
     _seed_structure,
     _seed_grades,
     _seed_workers,
     _seed_logins,
+    _seed_supervisors,
 ]
 
 

@@ -1,8 +1,14 @@
-from django.db.models import QuerySet
+"""Reads of the supervisor team, pairings and coverage. Scoping rules live here."""
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from accounts.models import User
+from neighbourhoods.selectors import subdistrict_scope
+from trainees.models import TraineeStatus
 
-from .models import Assignment
+from .models import Assignment, SupervisionMode, Supervisor
 
 
 def supervised_trainee_ids(user: User) -> QuerySet:
@@ -10,3 +16,154 @@ def supervised_trainee_ids(user: User) -> QuerySet:
     return Assignment.objects.filter(supervisor__user=user, ended_on__isnull=True).values(
         "trainee_id"
     )
+
+
+def _active_load() -> Subquery:
+    return Coalesce(
+        Subquery(
+            Assignment.objects.filter(supervisor=OuterRef("pk"), ended_on__isnull=True)
+            .values("supervisor")
+            .annotate(c=Count("pk"))
+            .values("c")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def supervisor_scope(user: User) -> QuerySet[Supervisor]:
+    qs = Supervisor.objects.all()
+    if user.sees_whole_district:
+        return qs
+    if user.is_subdistrict_admin:
+        # Their own team, and anyone currently supervising one of their workers.
+        return qs.filter(
+            Q(home_subdistrict_id=user.subdistrict_id)
+            | Q(
+                pk__in=Assignment.objects.filter(
+                    ended_on__isnull=True, trainee__subdistrict_id=user.subdistrict_id
+                ).values("supervisor_id")
+            )
+        )
+    if user.is_supervisor:
+        return qs.filter(user=user)
+    if user.is_worker:
+        return qs.filter(assignments__trainee__user=user).distinct()
+    return qs.none()
+
+
+def supervisor_list(*, user: User) -> QuerySet[Supervisor]:
+    return (
+        supervisor_scope(user)
+        .select_related("home_subdistrict")
+        .annotate(
+            load=_active_load(),
+            mentor_count=Count(
+                "assignments",
+                filter=Q(
+                    assignments__ended_on__isnull=True, assignments__mode=SupervisionMode.MENTOR
+                ),
+            ),
+        )
+    )
+
+
+def get_supervisor_for_user(user: User, pk: int) -> Supervisor:
+    supervisor = supervisor_list(user=user).filter(pk=pk).first()
+    if supervisor is None:
+        raise Http404
+    return supervisor
+
+
+def assignment_scope(user: User) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all()
+    if user.sees_whole_district:
+        return qs
+    if user.is_subdistrict_admin:
+        return qs.filter(trainee__subdistrict_id=user.subdistrict_id)
+    if user.is_supervisor:
+        return qs.filter(supervisor__user=user)
+    if user.is_worker:
+        return qs.filter(trainee__user=user)
+    return qs.none()
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    return assignment_scope(user).select_related(
+        "supervisor",
+        "supervisor__home_subdistrict",
+        "trainee",
+        "trainee__subdistrict",
+        "trainee__neighbourhood",
+    )
+
+
+def coverage_board(*, user: User) -> dict:
+    """Per subdistrict: workers, supervisors serving them, ratio, uncovered, mode split.
+
+    Three aggregate queries whatever the size of the district: workers by subdistrict, the
+    supervisors' loads by home subdistrict, and the district totals of supervisors.
+    """
+    active = Q(trainees__status=TraineeStatus.ACTIVE)
+    # The LEFT JOIN gives a worker without pairings a NULL ended_on: require a real row.
+    paired = active & Q(
+        trainees__assignments__id__isnull=False, trainees__assignments__ended_on__isnull=True
+    )
+    rows = list(
+        subdistrict_scope(user)
+        .annotate(
+            workers=Count("trainees", filter=active, distinct=True),
+            covered=Count("trainees", filter=paired, distinct=True),
+            mentor=Count(
+                "trainees",
+                filter=paired & Q(trainees__assignments__mode=SupervisionMode.MENTOR),
+                distinct=True,
+            ),
+            drill=Count(
+                "trainees",
+                filter=paired & Q(trainees__assignments__mode=SupervisionMode.DRILL),
+                distinct=True,
+            ),
+            serving=Count("trainees__assignments__supervisor", filter=paired, distinct=True),
+        )
+        .order_by("code")
+    )
+    team = (
+        Supervisor.objects.filter(is_active=True, home_subdistrict__in=subdistrict_scope(user))
+        .annotate(load=_active_load())
+        .values("home_subdistrict_id")
+        .annotate(
+            members=Count("pk"),
+            at_capacity=Count("pk", filter=Q(load__gte=F("capacity"))),
+        )
+    )
+    by_home = {row["home_subdistrict_id"]: row for row in team}
+    for row in rows:
+        home = by_home.get(row.pk, {})
+        row.team = home.get("members", 0)
+        row.at_capacity = home.get("at_capacity", 0)
+        row.uncovered = row.workers - row.covered
+        row.ratio = round(row.covered / row.serving, 1) if row.serving else None
+        row.coverage_pct = round(100 * row.covered / row.workers, 1) if row.workers else None
+    totals = {
+        key: sum(getattr(r, key) for r in rows)
+        for key in ("workers", "covered", "mentor", "drill", "uncovered", "team", "at_capacity")
+    }
+    serving_total = (
+        Assignment.objects.filter(
+            ended_on__isnull=True,
+            trainee__status=TraineeStatus.ACTIVE,
+            trainee__subdistrict__in=subdistrict_scope(user),
+        )
+        .values("supervisor")
+        .distinct()
+        .count()
+    )
+    totals["serving"] = serving_total
+    totals["ratio"] = round(totals["covered"] / serving_total, 1) if serving_total else None
+    totals["coverage_pct"] = (
+        round(100 * totals["covered"] / totals["workers"], 1) if totals["workers"] else None
+    )
+    # At 1:10, the supervisors still needed to cover the uncovered workers.
+    totals["needed"] = -(-totals["uncovered"] // 10)
+    return {"rows": rows, "totals": totals}

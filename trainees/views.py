@@ -63,7 +63,7 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk)
     full = request.user.sees_full_id_numbers
-    assignments = Assignment.objects.filter(trainee=trainee).select_related("supervisor")
+    assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
     return render(
         request,
         "trainees/detail.html",
@@ -74,6 +74,7 @@ def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk)
             else mobile_mask(trainee.mobile),
             "assignments": assignments,
+            "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": request.user.can_edit_workers,
             "status_form": StatusForm(initial={"status": trainee.status}),
         },

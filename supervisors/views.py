@@ -1,0 +1,220 @@
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from trainees.exports import write_csv, write_xlsx
+from trainees.selectors import get_trainee_for_user
+from trainees.views import _apply_service_errors
+
+from .filters import AssignmentFilter, SupervisorFilter
+from .forms import AssignmentEndForm, AssignmentForm
+from .models import Assignment
+from .selectors import assignment_list, coverage_board, get_supervisor_for_user, supervisor_list
+from .services import assignment_create, assignment_end, assignment_reassign
+from .tables import AssignmentTable, SupervisorTable
+
+
+def _require_admin_or_leader(request: HttpRequest) -> None:
+    if not (request.user.sees_whole_district or request.user.is_subdistrict_admin):
+        raise PermissionDenied
+
+
+class SupervisorListView(SingleTableMixin, FilterView):
+    table_class = SupervisorTable
+    filterset_class = SupervisorFilter
+    template_name = "supervisors/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        _require_admin_or_leader(self.request)
+        return supervisor_list(user=self.request.user).order_by(
+            "home_subdistrict__code", "name", "pk"
+        )
+
+
+def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supervisor = get_supervisor_for_user(request.user, pk)
+    assignments = list(
+        Assignment.objects.filter(supervisor=supervisor).select_related(
+            "trainee", "trainee__subdistrict", "trainee__neighbourhood"
+        )
+    )
+    if request.user.is_subdistrict_admin:
+        # A subdistrict administrator sees the pairings with their own workers only.
+        assignments = [
+            a for a in assignments if a.trainee.subdistrict_id == request.user.subdistrict_id
+        ]
+    return render(
+        request,
+        "supervisors/detail.html",
+        {
+            "supervisor": supervisor,
+            "current": [a for a in assignments if a.ended_on is None],
+            "past": [a for a in assignments if a.ended_on is not None],
+        },
+    )
+
+
+class AssignmentListView(SingleTableMixin, FilterView):
+    table_class = AssignmentTable
+    filterset_class = AssignmentFilter
+    template_name = "supervisors/assignment_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        _require_admin_or_leader(self.request)
+        return assignment_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+def assignment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_admin_or_leader(request)
+    filterset = AssignmentFilter(
+        request.GET, queryset=assignment_list(user=request.user), user=request.user
+    )
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    headers = [
+        _("社区工作者"),
+        _("街道（镇）"),
+        _("居委会"),
+        _("督导师"),
+        _("督导方式"),
+        _("开始日期"),
+        _("结束日期"),
+        _("原因"),
+        _("结束原因"),
+    ]
+    rows = (
+        [
+            a.trainee.name,
+            a.trainee.subdistrict.name,
+            a.trainee.neighbourhood.name if a.trainee.neighbourhood_id else "",
+            a.supervisor.name,
+            a.get_mode_display(),
+            a.started_on,
+            a.ended_on or "",
+            a.reason,
+            a.end_reason,
+        ]
+        for a in queryset.order_by(
+            "trainee__subdistrict__code", "trainee__name", "-started_on"
+        ).iterator(chunk_size=2000)
+    )
+    filename = quote(_("督导关系") + f"-{dt.date.today():%Y%m%d}.{fmt}")
+    if fmt == "xlsx":
+        body = write_xlsx(headers, rows, sheet_title=_("督导关系"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = write_csv(headers, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _assignable_supervisors(request: HttpRequest):
+    return (
+        supervisor_list(user=request.user)
+        .filter(is_active=True)
+        .order_by("home_subdistrict__code", "name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_create_view(request: HttpRequest, trainee_pk: int) -> HttpResponse:
+    """Pair a worker with a supervisor, or change their supervisor (the old pairing ends)."""
+    trainee = get_trainee_for_user(request.user, trainee_pk)
+    if not request.user.is_district_admin:
+        raise PermissionDenied(_("只有区管理员可以安排督导关系。"))
+    current = (
+        Assignment.objects.filter(trainee=trainee, ended_on__isnull=True)
+        .select_related("supervisor")
+        .first()
+    )
+    form = AssignmentForm(
+        request.POST or None,
+        supervisors=_assignable_supervisors(request),
+        reason_required=current is not None,
+        initial={"started_on": timezone.localdate(), "mode": current.mode if current else "mentor"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if current is None:
+                assignment_create(
+                    supervisor=data["supervisor"],
+                    trainee=trainee,
+                    mode=data["mode"],
+                    actor=request.user,
+                    started_on=data["started_on"],
+                    reason=data["reason"],
+                )
+            else:
+                assignment_reassign(
+                    trainee=trainee,
+                    supervisor=data["supervisor"],
+                    mode=data["mode"],
+                    actor=request.user,
+                    reason=data["reason"],
+                    on=data["started_on"],
+                )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已为 %(name)s 安排督导师 %(supervisor)s。")
+                % {"name": trainee.name, "supervisor": data["supervisor"].name},
+            )
+            return redirect("trainees:detail", pk=trainee.pk)
+    return render(
+        request,
+        "supervisors/assignment_form.html",
+        {"form": form, "trainee": trainee, "current": current},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_district_admin:
+        raise PermissionDenied(_("只有区管理员可以结束督导关系。"))
+    assignment = assignment_list(user=request.user).filter(pk=pk, ended_on__isnull=True).first()
+    if assignment is None:
+        raise Http404
+    form = AssignmentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment_end(
+                assignment=assignment,
+                actor=request.user,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["end_reason"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("督导关系已结束，记录保留在历史中。"))
+            return redirect("trainees:detail", pk=assignment.trainee_id)
+    return render(
+        request, "supervisors/assignment_end.html", {"form": form, "assignment": assignment}
+    )
+
+
+def coverage_view(request: HttpRequest) -> HttpResponse:
+    _require_admin_or_leader(request)
+    return render(
+        request, "supervisors/coverage.html", {"board": coverage_board(user=request.user)}
+    )
