@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Notification, User
 
 
 @admin.register(User)
@@ -17,3 +17,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("角色与范围"), {"fields": ("role", "subdistrict", "display_name")}),
     )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "user", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "user__username")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)

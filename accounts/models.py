@@ -71,3 +71,42 @@ class User(AbstractUser):
     def sees_full_id_numbers(self) -> bool:
         # PIPL / GB/T 35273: ID numbers shown in full only to the role that needs them.
         return self.is_district_admin
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders). `key` makes a reminder idempotent."""
+
+    class Kind(models.TextChoices):
+        CADENCE = "cadence", _("督导频次提醒")
+        CONFIRM = "confirm", _("待确认督导记录")
+        INFO = "info", _("通知")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("用户")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.INFO)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    # A task that runs twice on the same day must not notify twice.
+    key = models.CharField(_("去重键"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_key_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

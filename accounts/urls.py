@@ -9,5 +9,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("notifications/", views.notification_list, name="notifications"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
 ]

@@ -147,7 +147,11 @@ def seed_supervisors(ctx) -> None:
             )
             # One pairing in twelve changed once: the old one ended with a reason (history).
             if rng.random() < 1 / 12:
-                other = team[(i + 1) % len(team)]
+                other = next(
+                    team[(k + j) % len(team)]
+                    for j in range(1, len(team) + 1)
+                    if team[(k + j) % len(team)].trainee_id != worker[0]
+                )
                 assignments.append(
                     Assignment(
                         supervisor=other,

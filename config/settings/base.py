@@ -129,3 +129,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Daily jobs (sessions/tasks.py): lock finished months, then remind whoever has work waiting.
+CELERY_BEAT_SCHEDULE = {
+    "sessions-lock-closed-months": {
+        "task": "sessions.tasks.lock_closed_months",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+    "sessions-send-cadence-reminders": {
+        "task": "sessions.tasks.send_cadence_reminders",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+}

@@ -123,7 +123,9 @@ def test_every_worker_file_agrees_with_itself():
 def test_demo_logins_see_what_their_role_promises():
     seed_demo()
 
-    users = {u.username: u for u in User.objects.select_related("subdistrict")}
+    users = {u.username: u for u in User.objects.select_related("subdistrict").exclude(username__startswith="dd")}
+    # Besides the six role logins, every supervisor of the team has a login (dd0001…).
+    assert User.objects.filter(username__startswith="dd", role=Role.SUPERVISOR).count() >= 190
     assert {name: u.role for name, u in users.items()} == {
         "district": Role.DISTRICT_ADMIN,
         "leader": Role.LEADER,
@@ -186,3 +188,19 @@ def test_subdistricts_already_loaded_are_reused():
 
     assert Subdistrict.objects.count() == 10
     assert Subdistrict.objects.get(code="310105001").neighbourhoods.count() == 21
+
+
+def test_demo_supervisor_team_covers_nearly_everyone_at_one_to_ten():
+    from supervisors.models import Assignment, Supervisor
+
+    seed_demo()
+    active = Trainee.objects.filter(status=TraineeStatus.ACTIVE).count()
+    covered = Assignment.objects.filter(ended_on__isnull=True, trainee__status=TraineeStatus.ACTIVE).count()
+    assert 0.95 * active <= covered < active  # nearly all: a few left for auto-assignment
+    supervisors = Supervisor.objects.count()
+    assert 180 <= supervisors <= 220
+    assert Supervisor.objects.exclude(kind=Supervisor.Kind.WORKER).count() >= 0.2 * supervisors
+    for supervisor in Supervisor.objects.all():
+        assert supervisor.assignments.filter(ended_on__isnull=True).count() <= supervisor.capacity
+        assert not supervisor.assignments.filter(trainee_id=supervisor.trainee_id).exists() or supervisor.trainee_id is None
+    assert Assignment.objects.filter(ended_on__isnull=False).exclude(end_reason="").exists()

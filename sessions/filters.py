@@ -1,0 +1,63 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.models import Subdistrict
+from supervisors.models import SupervisionMode, Supervisor
+from trainees.forms import DateInput
+
+from .models import SessionAttendee, SessionStatus, SupervisionSession
+
+
+class SessionFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        label=_("开始日期"), field_name="date", lookup_expr="gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("结束日期"), field_name="date", lookup_expr="lte", widget=DateInput()
+    )
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("街道（镇）"),
+        queryset=Subdistrict.objects.all(),
+        empty_label=_("全部"),
+        method="filter_subdistrict",
+    )
+    supervisor = django_filters.ModelChoiceFilter(
+        label=_("督导师"), queryset=Supervisor.objects.all(), empty_label=_("全部")
+    )
+    mode = django_filters.ChoiceFilter(
+        label=_("督导方式"), choices=SupervisionMode.choices, empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=SessionStatus.choices, empty_label=_("全部")
+    )
+
+    class Meta:
+        model = SupervisionSession
+        fields = ["date_from", "date_to", "subdistrict", "supervisor", "mode", "status"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        # Choices offered follow the scope, so no one is invited to pick what they cannot see.
+        if user.is_subdistrict_admin:
+            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(
+                pk=user.subdistrict_id
+            )
+            self.filters["supervisor"].queryset = Supervisor.objects.filter(
+                assignments__trainee__subdistrict_id=user.subdistrict_id
+            ).distinct()
+        elif user.is_supervisor:
+            self.filters.pop("supervisor")
+            self.filters.pop("subdistrict")
+        elif not user.sees_whole_district:
+            self.filters.pop("supervisor")
+            self.filters.pop("subdistrict")
+
+    def filter_subdistrict(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=SessionAttendee.objects.filter(trainee__subdistrict=value).values("session_id")
+        )
