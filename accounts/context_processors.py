@@ -15,11 +15,20 @@ def navigation(request: HttpRequest) -> dict:
             (_("街道与居委会"), reverse("neighbourhoods:subdistrict-list")),
             (_("督导覆盖"), reverse("supervisors:coverage")),
             (_("督导师"), reverse("supervisors:list")),
+            (_("督导记录"), reverse("sessions:list")),
+            (_("督导逾期"), reverse("sessions:overdue")),
         ]
     elif user.is_supervisor:
-        items += [(_("我的学员"), reverse("trainees:list"))]
+        items += [
+            (_("我的学员"), reverse("trainees:list")),
+            (_("督导记录"), reverse("sessions:list")),
+        ]
     elif user.is_worker and hasattr(user, "trainee"):
-        items += [(_("我的档案"), reverse("trainees:detail", args=[user.trainee.pk]))]
+        items += [
+            (_("我的档案"), reverse("trainees:detail", args=[user.trainee.pk])),
+            (_("督导记录"), reverse("sessions:list")),
+        ]
+    items += [(_("通知"), reverse("accounts:notifications"))]
     if user.is_district_admin:
         items += [(_("系统管理"), reverse("admin:index"))]
     current = request.path

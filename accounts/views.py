@@ -60,6 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
                     y_max=5,
                     y_ticks=[1, 2, 3, 4, 5],
                     title=_("我的六项能力训练评分（月平均）"),
+                    width=400,
+                    height=220,
                 )
                 if months
                 else ""

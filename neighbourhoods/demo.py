@@ -170,8 +170,12 @@ def seed_demo(
     scale: int = 1,
     password: str = DEMO_PASSWORD,
     stdout: _Writer | None = None,
+    activity: bool = True,
 ) -> dict[str, Any]:
     """Fill an empty database with the demo district; see the module docstring for the rules.
+
+    With activity=False only the structure, workers, logins and pairings are built, not the
+    18 months of supervision logs (fast, for tests and large-scale benchmarks).
 
     Returns the counts after the run and `created` (False when the run-once rule stopped it).
     """
@@ -185,7 +189,7 @@ def seed_demo(
             for line in demo_login_lines(password=password):
                 ctx.say(line)
             return {"created": False, **demo_counts()}
-        for step in STEPS:
+        for step in STEPS + (ACTIVITY_STEPS if activity else []):
             step(ctx)
         counts = demo_counts()
     _report(ctx, counts)
@@ -573,6 +577,16 @@ STEPS: list[Callable[[SeedContext], None]] = [
     _seed_logins,
     _seed_supervisors,
 ]
+
+
+def _seed_sessions(ctx: SeedContext) -> None:
+    from sessions.demo import seed_sessions
+
+    seed_sessions(ctx)
+
+
+# Months of activity that later capabilities add on top of the district and its pairings.
+ACTIVITY_STEPS: list[Callable[[SeedContext], None]] = [_seed_sessions]
 
 
 def _report(ctx: SeedContext, counts: dict[str, int]) -> None:

@@ -87,7 +87,7 @@ def line_chart_svg(
                 continue
             path.append(f"{'L' if pen_down else 'M'}{x_at(i):.1f} {y_at(v):.1f}")
             pen_down = True
-        parts.append(f'<g><title>{escape(label)}</title>')
+        parts.append(f"<g><title>{escape(label)}</title>")
         if path:
             parts.append(
                 f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2" '

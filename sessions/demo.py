@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from supervisors.models import Assignment, SupervisionMode, Supervisor
@@ -157,9 +158,7 @@ def seed_sessions(ctx: Any) -> None:
     )
     if not pairs:
         return
-    names = dict(
-        Trainee.objects.filter(pk__in=[p[1] for p in pairs]).values_list("pk", "name")
-    )
+    names = dict(Trainee.objects.filter(pk__in=[p[1] for p in pairs]).values_list("pk", "name"))
     supervisor_names = dict(Supervisor.objects.values_list("pk", "name"))
     supervisor_users = dict(Supervisor.objects.values_list("pk", "user_id"))
     district = User.objects.filter(role=Role.DISTRICT_ADMIN).order_by("pk").first()
@@ -211,7 +210,7 @@ def seed_sessions(ctx: Any) -> None:
     MonthClose.objects.bulk_create(
         MonthClose(month=m, closed_by=district) for m in months if m <= LAST_CLOSED_MONTH
     )
-    ctx.say(f"督导记录 {len(logs)} 份。")
+    ctx.say(_("督导记录 %(count)d 份。") % {"count": len(logs)})
 
 
 def _assign_statuses(rng: random.Random, logs: list[_Log], ctx: Any) -> None:
@@ -401,4 +400,3 @@ def _at(day: dt.date, days_after: int, hour: int) -> dt.datetime:
     # Never after the demo's "today".
     when = min(when, dt.datetime(2026, 10, 31, 21))
     return when.replace(tzinfo=SHANGHAI)
-

@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Subdistrict
@@ -48,10 +47,7 @@ class SessionFilter(django_filters.FilterSet):
             self.filters["supervisor"].queryset = Supervisor.objects.filter(
                 assignments__trainee__subdistrict_id=user.subdistrict_id
             ).distinct()
-        elif user.is_supervisor:
-            self.filters.pop("supervisor")
-            self.filters.pop("subdistrict")
-        elif not user.sees_whole_district:
+        elif user.is_supervisor or not user.sees_whole_district:
             self.filters.pop("supervisor")
             self.filters.pop("subdistrict")
 

@@ -122,7 +122,12 @@ class SessionForm(forms.ModelForm):
                 value = self.cleaned_data.get(f"score_{tid}_{code}")
                 if value:
                     out.append(
-                        Score(tid, code, int(value), self.cleaned_data.get(f"comment_{tid}_{code}", ""))
+                        Score(
+                            tid,
+                            code,
+                            int(value),
+                            self.cleaned_data.get(f"comment_{tid}_{code}", ""),
+                        )
                     )
         return out
 
@@ -168,7 +173,9 @@ def action_formset(data=None, *, session: SupervisionSession | None = None):
 
 def actions_from(formset) -> list[Action]:
     return [
-        Action(f.cleaned_data["what"], f.cleaned_data.get("owner", ""), f.cleaned_data.get("due_on"))
+        Action(
+            f.cleaned_data["what"], f.cleaned_data.get("owner", ""), f.cleaned_data.get("due_on")
+        )
         for f in formset.forms
         if f.cleaned_data.get("what")
     ]
@@ -196,9 +203,7 @@ def closable_months(*, today: dt.date | None = None, back: int = 12) -> list[dt.
 
 
 class MonthCloseForm(forms.Form):
-    month = forms.TypedChoiceField(
-        label=_("结账月份"), coerce=dt.date.fromisoformat, choices=()
-    )
+    month = forms.TypedChoiceField(label=_("结账月份"), coerce=dt.date.fromisoformat, choices=())
     confirm = forms.BooleanField(
         label=_("我确认结账后该月所有督导记录将被锁定，不能再修改。"), required=True
     )

@@ -231,9 +231,7 @@ class SessionVersion(models.Model):
 class CadencePolicy(models.Model):
     """The district's cadence and lock rules: one editable row (DOMAIN.md: keep rules in data)."""
 
-    mentor_min_per_month = models.PositiveSmallIntegerField(
-        _("师徒式每月最少督导次数"), default=2
-    )
+    mentor_min_per_month = models.PositiveSmallIntegerField(_("师徒式每月最少督导次数"), default=2)
     drill_min_per_month = models.PositiveSmallIntegerField(_("训练式每月最少督导次数"), default=1)
     lock_after_days = models.PositiveSmallIntegerField(
         _("月末后自动锁定天数"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Avg,
     Case,
     Count,
     F,
@@ -18,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from trainees.models import Trainee
 
 from .models import (
     CadencePolicy,
+    Competency,
     DrillScore,
     SessionAttendee,
     SessionStatus,
@@ -96,12 +98,8 @@ def get_session_for_user(user: User, pk: int, *, write: bool = False) -> Supervi
 
 def session_detail(session: SupervisionSession) -> dict:
     """Attendees, a scores table (trainee × competency), actions and versions of one log."""
-    from .models import Competency
-
     attendees = list(session.attendees.select_related("trainee").order_by("pk"))
-    scores = {
-        (s.trainee_id, s.competency): s for s in DrillScore.objects.filter(session=session)
-    }
+    scores = {(s.trainee_id, s.competency): s for s in DrillScore.objects.filter(session=session)}
     score_rows = [
         {
             "trainee": a.trainee,
@@ -253,7 +251,12 @@ def supervisors_behind(*, user: User, month: dt.date) -> list[BehindSupervisor]:
             month=month,
         )
         .filter(attended__lt=F("required"))
-        .order_by("supervisor__home_subdistrict__code", "supervisor__name", "supervisor_id", "trainee__name")
+        .order_by(
+            "supervisor__home_subdistrict__code",
+            "supervisor__name",
+            "supervisor_id",
+            "trainee__name",
+        )
     )
     grouped: dict[int, BehindSupervisor] = {}
     for row in rows:
@@ -293,11 +296,6 @@ def workers_to_confirm() -> QuerySet[User]:
 
 def worker_home(*, trainee: Trainee, user: User) -> dict:
     """My supervisor, my recent logs, logs to confirm and my drill scores by month."""
-    from django.db.models import Avg
-    from django.db.models.functions import TruncMonth
-
-    from .models import Competency
-
     assignment = (
         Assignment.objects.filter(trainee=trainee, ended_on__isnull=True)
         .select_related("supervisor")
@@ -347,9 +345,7 @@ def worker_home(*, trainee: Trainee, user: User) -> dict:
         if month not in months:
             months.append(month)
         values[row["competency"]][month] = round(row["avg"], 2)
-    series = [
-        (label, [values[code].get(m) for m in months]) for code, label in Competency.choices
-    ]
+    series = [(label, [values[code].get(m) for m in months]) for code, label in Competency.choices]
     return {
         "assignment": assignment,
         "sessions": sessions,

@@ -139,9 +139,7 @@ def _check_rules(
     )
     if set(attendee_ids) - own:
         # No names: the other trainee may be outside this supervisor's scope.
-        errors.setdefault("attendees", []).append(
-            _("只能为自己当前带教的学员记录督导。")
-        )
+        errors.setdefault("attendees", []).append(_("只能为自己当前带教的学员记录督导。"))
     if len(set(attendee_ids)) != len(attendee_ids):
         errors.setdefault("attendees", []).append(_("同一学员只能选择一次。"))
 
@@ -182,7 +180,9 @@ def _write_children(
     session.attendees.exclude(trainee_id__in=keep).delete()
     present = set(session.attendees.values_list("trainee_id", flat=True))
     SessionAttendee.objects.bulk_create(
-        SessionAttendee(session=session, trainee_id=tid) for tid in attendee_ids if tid not in present
+        SessionAttendee(session=session, trainee_id=tid)
+        for tid in attendee_ids
+        if tid not in present
     )
     session.scores.all().delete()
     if session.mode == SupervisionMode.DRILL:
@@ -226,9 +226,7 @@ def session_snapshot(session: SupervisionSession) -> dict[str, Any]:
         "topic": session.topic,
         "raised": session.raised,
         "guidance": session.guidance,
-        "next_session_on": session.next_session_on.isoformat()
-        if session.next_session_on
-        else None,
+        "next_session_on": session.next_session_on.isoformat() if session.next_session_on else None,
         "attendees": [
             {
                 "trainee_id": a.trainee_id,
@@ -396,9 +394,7 @@ def session_submit(*, session: SupervisionSession, actor: User) -> SupervisionSe
     _refuse_if_locked(session)
     if session.status != SessionStatus.DRAFT:
         raise ValidationError(_("该记录已提交。"))
-    scores = [
-        Score(s.trainee_id, s.competency, s.score, s.comment) for s in session.scores.all()
-    ]
+    scores = [Score(s.trainee_id, s.competency, s.score, s.comment) for s in session.scores.all()]
     _check_rules(
         session,
         supervisor=session.supervisor,
@@ -494,7 +490,9 @@ def month_close(*, month: dt.date, actor: User) -> MonthClose:
         raise ValidationError({"month": [_("只能结账已经结束的月份。")]})
     closed, created = MonthClose.objects.get_or_create(month=month, defaults={"closed_by": actor})
     if not created:
-        raise ValidationError({"month": [_("%(month)s 已结账。") % {"month": f"{month:%Y年%-m月}"}]})
+        raise ValidationError(
+            {"month": [_("%(month)s 已结账。") % {"month": f"{month:%Y年%-m月}"}]}
+        )
     sessions_lock_month(month=month)
     return closed
 

@@ -243,7 +243,8 @@ def month_close_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(month)s 已结账，该月督导记录已锁定。") % {"month": f"{closed.month:%Y年%-m月}"},
+                _("%(month)s 已结账，该月督导记录已锁定。")
+                % {"month": f"{closed.month:%Y年%-m月}"},
             )
             return redirect("sessions:month-close")
     return render(

@@ -10,7 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.supervisor_detail, name="detail"),
     path("coverage/", views.coverage_view, name="coverage"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
-    re_path(r"^assignments/export\.(?P<fmt>csv|xlsx)$", views.assignment_export, name="assignment-export"),
+    re_path(
+        r"^assignments/export\.(?P<fmt>csv|xlsx)$",
+        views.assignment_export,
+        name="assignment-export",
+    ),
     path("assignments/<int:pk>/end/", views.assignment_end_view, name="assignment-end"),
     path("assign/<int:trainee_pk>/", views.assignment_create_view, name="assignment-create"),
     *autoassign_urlpatterns,

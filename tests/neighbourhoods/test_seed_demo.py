@@ -48,7 +48,7 @@ def _max_pks() -> dict[str, int | None]:
 
 def test_builds_changning_as_the_plan_describes_it():
     out = io.StringIO()
-    counts = seed_demo(stdout=out)
+    counts = seed_demo(stdout=out, activity=False)
 
     assert counts["created"] is True
     assert counts["subdistricts"] == 10
@@ -81,7 +81,7 @@ def test_builds_changning_as_the_plan_describes_it():
 
 
 def test_every_worker_file_agrees_with_itself():
-    seed_demo()
+    seed_demo(activity=False)
 
     workers = list(Trainee.objects.select_related("grade", "neighbourhood"))
     assert len({w.id_number for w in workers}) == len(workers)
@@ -121,9 +121,12 @@ def test_every_worker_file_agrees_with_itself():
 
 
 def test_demo_logins_see_what_their_role_promises():
-    seed_demo()
+    seed_demo(activity=False)
 
-    users = {u.username: u for u in User.objects.select_related("subdistrict").exclude(username__startswith="dd")}
+    users = {
+        u.username: u
+        for u in User.objects.select_related("subdistrict").exclude(username__startswith="dd")
+    }
     # Besides the six role logins, every supervisor of the team has a login (dd0001…).
     assert User.objects.filter(username__startswith="dd", role=Role.SUPERVISOR).count() >= 190
     assert {name: u.role for name, u in users.items()} == {
@@ -155,12 +158,12 @@ def test_demo_logins_see_what_their_role_promises():
 
 
 def test_a_second_run_changes_nothing():
-    first = seed_demo()
+    first = seed_demo(activity=False)
     before = _max_pks()
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    second = seed_demo()
+    second = seed_demo(activity=False)
 
     assert second["created"] is False
     assert {k: v for k, v in second.items() if k != "created"} == {
@@ -174,7 +177,7 @@ def test_a_database_with_real_workers_is_left_alone():
     TraineeFactory()
     before = _max_pks()
 
-    result = seed_demo()
+    result = seed_demo(activity=False)
 
     assert result["created"] is False
     assert _max_pks() == before
@@ -184,7 +187,7 @@ def test_a_database_with_real_workers_is_left_alone():
 def test_subdistricts_already_loaded_are_reused():
     SubdistrictFactory(code="310105001", name="华阳路街道")
 
-    seed_demo()
+    seed_demo(activity=False)
 
     assert Subdistrict.objects.count() == 10
     assert Subdistrict.objects.get(code="310105001").neighbourhoods.count() == 21
@@ -193,14 +196,19 @@ def test_subdistricts_already_loaded_are_reused():
 def test_demo_supervisor_team_covers_nearly_everyone_at_one_to_ten():
     from supervisors.models import Assignment, Supervisor
 
-    seed_demo()
+    seed_demo(activity=False)
     active = Trainee.objects.filter(status=TraineeStatus.ACTIVE).count()
-    covered = Assignment.objects.filter(ended_on__isnull=True, trainee__status=TraineeStatus.ACTIVE).count()
+    covered = Assignment.objects.filter(
+        ended_on__isnull=True, trainee__status=TraineeStatus.ACTIVE
+    ).count()
     assert 0.95 * active <= covered < active  # nearly all: a few left for auto-assignment
     supervisors = Supervisor.objects.count()
     assert 180 <= supervisors <= 220
     assert Supervisor.objects.exclude(kind=Supervisor.Kind.WORKER).count() >= 0.2 * supervisors
     for supervisor in Supervisor.objects.all():
         assert supervisor.assignments.filter(ended_on__isnull=True).count() <= supervisor.capacity
-        assert not supervisor.assignments.filter(trainee_id=supervisor.trainee_id).exists() or supervisor.trainee_id is None
+        assert (
+            not supervisor.assignments.filter(trainee_id=supervisor.trainee_id).exists()
+            or supervisor.trainee_id is None
+        )
     assert Assignment.objects.filter(ended_on__isnull=False).exclude(end_reason="").exists()

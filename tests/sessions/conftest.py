@@ -24,7 +24,9 @@ def team(world):
     colleague_user = UserFactory(username="colleague")
     world.colleague.user = colleague_user
     world.colleague.save()
-    third = TraineeFactory(name="钱海燕", neighbourhood=world.na, user=UserFactory(username="third"))
+    third = TraineeFactory(
+        name="钱海燕", neighbourhood=world.na, user=UserFactory(username="third")
+    )
     AssignmentFactory(supervisor=world.supervisor, trainee=world.colleague, mode="drill")
     AssignmentFactory(supervisor=world.supervisor, trainee=third, mode="drill")
     return SimpleNamespace(

@@ -8,7 +8,7 @@ from accounts.models import Notification
 from sessions.models import CadencePolicy
 from sessions.services import cadence_policy
 from sessions.tasks import lock_closed_months, send_cadence_reminders
-from tests.sessions.conftest import make_session, today
+from tests.sessions.conftest import make_session
 
 pytestmark = pytest.mark.django_db
 

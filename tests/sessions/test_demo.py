@@ -23,9 +23,9 @@ def _ctx(seed: int = 7):
 @pytest.fixture
 def pairs(db):
     sup = SupervisorFactory()
-    for i in range(3):
+    for _i in range(3):
         AssignmentFactory(supervisor=sup, trainee=TraineeFactory(), mode="mentor")
-    for i in range(4):
+    for _i in range(4):
         AssignmentFactory(supervisor=sup, trainee=TraineeFactory(), mode="drill")
     return sup
 
@@ -51,8 +51,12 @@ def test_demo_sessions_follow_the_rules(pairs):
 
 def test_drill_scores_improve(pairs):
     seed_sessions(_ctx())
-    early = DrillScore.objects.filter(session__date__lt=dt.date(2025, 9, 1)).aggregate(a=Avg("score"))
-    late = DrillScore.objects.filter(session__date__gte=dt.date(2026, 7, 1)).aggregate(a=Avg("score"))
+    early = DrillScore.objects.filter(session__date__lt=dt.date(2025, 9, 1)).aggregate(
+        a=Avg("score")
+    )
+    late = DrillScore.objects.filter(session__date__gte=dt.date(2026, 7, 1)).aggregate(
+        a=Avg("score")
+    )
     assert late["a"] > early["a"] + 0.5
 
 

@@ -86,9 +86,7 @@ def test_worker_sees_only_logs_they_attend_and_no_drafts(team, logs, client_for)
 
 def test_worker_confirms_only_own_log(team, logs, client_for):
     client = client_for(team.colleague_user)
-    response = client.post(
-        reverse("sessions:confirm", args=[logs["mine"].pk]), {"reflection": "x"}
-    )
+    response = client.post(reverse("sessions:confirm", args=[logs["mine"].pk]), {"reflection": "x"})
     assert response.status_code == 404
     response = client.post(
         reverse("sessions:confirm", args=[logs["drill"].pk]),

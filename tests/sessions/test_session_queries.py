@@ -66,9 +66,7 @@ LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_session_list_query_count_is_constant(
-    team, client_for, django_assert_max_num_queries, n
-):
+def test_session_list_query_count_is_constant(team, client_for, django_assert_max_num_queries, n):
     add_history(team, n)
     client = client_for(team.world.users.district)
     with django_assert_max_num_queries(LIST_QUERIES):
@@ -82,9 +80,7 @@ OVERDUE_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_overdue_page_query_count_is_constant(
-    team, client_for, django_assert_max_num_queries, n
-):
+def test_overdue_page_query_count_is_constant(team, client_for, django_assert_max_num_queries, n):
     add_history(team, n)
     # A pairing with no log at all this month is behind.
     from tests.factories import AssignmentFactory, TraineeFactory

@@ -136,9 +136,7 @@ def test_end_after_start_and_no_future_date(team):
 
 def test_only_supervisors_log(team):
     with pytest.raises(PermissionDenied):
-        session_create(
-            actor=team.world.users.district, attendees=[team.mentee], **session_fields()
-        )
+        session_create(actor=team.world.users.district, attendees=[team.mentee], **session_fields())
 
 
 def test_correction_needs_a_reason_keeps_versions_and_resets_confirmations(team):
@@ -203,7 +201,9 @@ def test_other_supervisor_cannot_correct(team):
 
 def test_worker_confirms_only_their_own_and_only_when_submitted(team):
     w = team.world
-    draft = session_create(actor=w.users.supervisor, attendees=team.drill, **session_fields(mode="drill"))
+    draft = session_create(
+        actor=w.users.supervisor, attendees=team.drill, **session_fields(mode="drill")
+    )
     with pytest.raises(ValidationError):
         session_confirm(session=draft, actor=team.colleague_user)
     session = session_create(

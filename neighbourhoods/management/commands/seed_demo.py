@@ -30,7 +30,27 @@ class Command(BaseCommand):
             help=f"password of the demo logins (default {DEMO_PASSWORD})",
         )
 
-    def handle(self, *args: Any, seed: int, scale: int, password: str, **options: Any) -> None:
+        parser.add_argument(
+            "--without-activity",
+            action="store_true",
+            help="only structure, workers, logins and pairings; no supervision logs",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        seed: int,
+        scale: int,
+        password: str,
+        without_activity: bool,
+        **options: Any,
+    ) -> None:
         if scale < 1:
             raise CommandError("--scale must be at least 1")
-        seed_demo(seed=seed, scale=scale, password=password, stdout=self.stdout)
+        seed_demo(
+            seed=seed,
+            scale=scale,
+            password=password,
+            stdout=self.stdout,
+            activity=not without_activity,
+        )
