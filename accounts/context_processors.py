@@ -13,10 +13,10 @@ def navigation(request: HttpRequest) -> dict:
         items += [
             (_("社区工作者"), reverse("trainees:list")),
             (_("街道与居委会"), reverse("neighbourhoods:subdistrict-list")),
-            (_("督导覆盖"), reverse("supervisors:coverage")),
+            # Coverage, pairings and auto-assignment are reached from the supervisors page;
+            # the overdue list and month close from the session list.
             (_("督导师"), reverse("supervisors:list")),
             (_("督导记录"), reverse("sessions:list")),
-            (_("督导逾期"), reverse("sessions:overdue")),
         ]
     elif user.is_supervisor:
         items += [
@@ -31,14 +31,12 @@ def navigation(request: HttpRequest) -> dict:
     items += [(_("通知"), reverse("accounts:notifications"))]
     if user.is_district_admin:
         items += [(_("系统管理"), reverse("admin:index"))]
+    # The deepest menu entry that contains the current page is the active one.
     current = request.path
+    matches = [
+        url for _label, url in items if current == url or (url != "/" and current.startswith(url))
+    ]
+    active = max(matches, key=len, default=None)
     return {
-        "nav_items": [
-            {
-                "label": label,
-                "url": url,
-                "active": url != "/" and current.startswith(url) or current == url,
-            }
-            for label, url in items
-        ]
+        "nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]
     }

@@ -10,7 +10,10 @@ SHOTS = [
     ("huayang", "/workers/", "roster", 1280),
     ("district", "/structure/", "structure", 1280),
     ("district", "/", "home-district", 1280),
-    ("supervisor", "/workers/", "supervisor-phone", 375),
+    ("supervisor", "/", "supervisor-phone", 375),
+    ("worker", "/", "worker-phone", 375),
+    ("district", "/supervisors/coverage/", "coverage", 1280),
+    ("district", "/sessions/", "sessions", 1280),
 ]
 
 
