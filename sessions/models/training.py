@@ -233,3 +233,6 @@ class CheckinUse(models.Model):
                 fields=["nonce", "trainee"], name="checkin_nonce_once_per_trainee"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.nonce
