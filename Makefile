@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages the app and its tests use: gettext (translations), CJK fonts (PDFs),
-# Chromium (browser tests), poppler (pdftotext in tests), Redis and PostgreSQL (CI, production).
-SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils
+# Chromium (browser tests), poppler (pdftotext in tests), Node.js and npm (axe-core for the
+# accessibility check), Redis and PostgreSQL (CI, production).
+SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs npm
 CI_PACKAGES := redis-server postgresql
 
-.PHONY: run setup system venv deps messages migrate demo worker test test-postgres bench lint fmt prod-check clean
+.PHONY: run setup system venv deps messages migrate demo worker check test test-postgres bench loadtest lint fmt prod-check clean
 
 run: setup demo ## set everything up and serve at http://127.0.0.1:8000 with a background worker
 	@scripts/serve.sh $(HOST) $(PORT)
@@ -45,7 +46,16 @@ demo: migrate
 worker: ## the Celery worker alone (production uses Redis; locally a SQLite-file broker)
 	$(VENV)/bin/celery -A config worker -B -l info --concurrency 1
 
-test: system deps messages ## the whole suite (SQLite unless DATABASE_URL is set), browser journeys included
+# axe-core, pinned in package.json/package-lock.json, for tests/browser/test_accessibility.py.
+node_modules/axe-core/axe.min.js: package.json package-lock.json | system
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+check: deps ## the quick gate before the suite: lint errors and missing migrations
+	@$(VENV)/bin/ruff check --quiet .
+	@$(MANAGE) makemigrations --check --dry-run -v0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
+
+test: system deps messages check node_modules/axe-core/axe.min.js ## the whole suite (SQLite unless DATABASE_URL is set), browser journeys included
 	@$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS)
 
 test-postgres: system deps messages ## the whole suite against a PostgreSQL and Redis started here
@@ -56,6 +66,11 @@ bench: deps messages ## speed targets of the issues; writes docs/benchmarks.md
 	@for module in $$(ls bench/*.py | grep -v __init__ | sed 's|/|.|; s|\.py$$||'); do \
 	  echo "== $$module"; DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m $$module || exit 1; \
 	done
+
+loadtest: deps ## 50 users for 60 s on gunicorn + PostgreSQL + Celery; writes docs/benchmarks.md
+	@scripts/install-system-packages.sh gettext fonts-noto-cjk $(CI_PACKAGES)
+	@$(MAKE) --no-print-directory messages
+	@scripts/loadtest.sh
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -75,4 +90,4 @@ prod-check: deps ## Django's deployment checklist against the production setting
 	 $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var staticfiles .hypothesis
+	rm -rf var staticfiles .hypothesis node_modules

@@ -17,17 +17,24 @@ def navigation(request: HttpRequest) -> dict:
             # the overdue list and month close from the session list.
             (_("督导师"), reverse("supervisors:list")),
             (_("督导记录"), reverse("sessions:list")),
+            (_("培训"), reverse("training:event-list")),
+            (_("持证"), reverse("certification:dashboard")),
+            (_("报表"), reverse("reports:dashboard")),
         ]
     elif user.is_supervisor:
         items += [
             (_("我的学员"), reverse("trainees:list")),
             (_("督导记录"), reverse("sessions:list")),
+            (_("培训"), reverse("training:event-list")),
         ]
     elif user.is_worker and hasattr(user, "trainee"):
         items += [
             (_("我的档案"), reverse("trainees:detail", args=[user.trainee.pk])),
             (_("督导记录"), reverse("sessions:list")),
+            (_("培训"), reverse("training:mine")),
         ]
+    if user.is_district_admin or user.is_subdistrict_admin:
+        items += [(_("导入导出"), reverse("imports:index"))]
     items += [(_("通知"), reverse("accounts:notifications"))]
     if user.is_district_admin:
         items += [(_("系统管理"), reverse("admin:index"))]

@@ -1,20 +1,42 @@
+import time
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from reports.charts import chart_legend, line_chart_svg
 from reports.selectors import home_figures
 from sessions.selectors import supervisor_home, worker_home
 
+from .forms import OTPTokenForm
+from .middleware import LAST_SEEN_KEY, SIGNED_IN_KEY
 from .models import Notification
 from .notifications import notifications_mark_read
+from .two_factor import (
+    confirmed_device,
+    qr_svg,
+    secret_base32,
+    totp_device_start,
+    totp_verify,
+    two_factor_required,
+)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Signing in again starts the session's clocks afresh (see SessionIdleTimeoutMiddleware).
+        now = int(time.time())
+        self.request.session[SIGNED_IN_KEY] = now
+        self.request.session[LAST_SEEN_KEY] = now
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -25,6 +47,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
     title = _("密码已修改")
+
+
+def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer once a username has failed too often from one address."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/lockout.html", context, status=429)
 
 
 def _unread(user) -> int:
@@ -87,3 +118,56 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:notifications")
     items = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")[:100]
     return render(request, "accounts/notifications.html", {"items": items})
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def otp_verify_view(request: HttpRequest) -> HttpResponse:
+    """Second step of a district administrator's sign-in: the code from their app."""
+    user = request.user
+    if not two_factor_required(user) or user.is_verified():
+        return redirect(_next_url(request))
+    device = confirmed_device(user)
+    if device is None:
+        return redirect(f"{reverse('accounts:otp-setup')}?{request.GET.urlencode()}")
+    form = OTPTokenForm(request.POST or None)
+    if form.is_valid():
+        if totp_verify(request=request, device=device, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("验证码不正确或已过期，请输入验证器中当前显示的 6 位数字。"))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a district administrator without a device: scan, then prove it works.
+
+    Only while no device is confirmed — otherwise someone holding just the password could
+    enrol a second device of their own.
+    """
+    user = request.user
+    if not two_factor_required(user) or user.is_verified():
+        return redirect(_next_url(request))
+    if confirmed_device(user) is not None:
+        return redirect(f"{reverse('accounts:otp-verify')}?{request.GET.urlencode()}")
+    device = totp_device_start(user=user)
+    form = OTPTokenForm(request.POST or None)
+    if form.is_valid():
+        if totp_verify(request=request, device=device, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error(
+            "token", _("验证码不正确，请确认已扫描下方二维码，并输入当前显示的 6 位数字。")
+        )
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr": qr_svg(device.config_url),
+        "secret": secret_base32(device),
+    }
+    return render(request, "accounts/otp_setup.html", context)

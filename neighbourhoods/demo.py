@@ -579,14 +579,30 @@ STEPS: list[Callable[[SeedContext], None]] = [
 ]
 
 
+def _seed_certification(ctx: SeedContext) -> None:
+    from certification.demo import seed_certification
+
+    seed_certification(ctx)
+
+
 def _seed_sessions(ctx: SeedContext) -> None:
     from sessions.demo import seed_sessions
 
     seed_sessions(ctx)
 
 
+def _seed_training(ctx: SeedContext) -> None:
+    from sessions.training_demo import seed_training
+
+    seed_training(ctx)
+
+
 # Months of activity that later capabilities add on top of the district and its pairings.
-ACTIVITY_STEPS: list[Callable[[SeedContext], None]] = [_seed_sessions]
+ACTIVITY_STEPS: list[Callable[[SeedContext], None]] = [
+    _seed_certification,
+    _seed_sessions,
+    _seed_training,
+]
 
 
 def _report(ctx: SeedContext, counts: dict[str, int]) -> None:

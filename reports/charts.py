@@ -107,3 +107,62 @@ def chart_legend(series: Sequence[tuple[str, Sequence[float | None]]]) -> list[d
         {"label": label, "colour": PALETTE[k % len(PALETTE)]}
         for k, (label, _values) in enumerate(series)
     ]
+
+
+def bar_chart_svg(
+    bars: Sequence[tuple[str, float | None]],
+    *,
+    title: str = "",
+    x_max: float | None = None,
+    unit: str = "",
+    target: float | None = None,
+    target_label: str = "",
+    width: int = 640,
+    bar_height: int = 18,
+) -> SafeString:
+    """A horizontal bar chart as inline SVG: one labelled bar per row, its value printed.
+
+    Rows without a value show "—". A `target` draws a dashed line across the bars, labelled,
+    so the gap to it reads without colour. The same markup serves the pages and the PDF.
+    """
+    label_w, value_w, top, gap = 150, 56, 10, 6
+    plot_w = width - label_w - value_w
+    values = [v for _label, v in bars if v is not None]
+    if x_max is None:
+        x_max = max([*values, target or 0], default=1) or 1
+    height = top * 2 + len(bars) * (bar_height + gap) + (16 if target is not None else 0)
+    parts = [
+        f'<svg class="chart chart--bars" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, value) in enumerate(bars):
+        y = top + i * (bar_height + gap)
+        mid = y + bar_height / 2 + 4
+        parts.append(
+            f'<text x="{label_w - 8}" y="{mid:.1f}" text-anchor="end" font-size="12" '
+            f'fill="#1f2933">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_height}" fill="#eceff3"/>'
+        )
+        if value is not None:
+            w = max(1.0, plot_w * min(value, x_max) / x_max)
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" '
+                f'fill="{PALETTE[0]}"><title>{escape(f"{label} {value:g}{unit}")}</title></rect>'
+            )
+        shown = "—" if value is None else f"{value:g}{unit}"
+        parts.append(
+            f'<text x="{label_w + plot_w + 6}" y="{mid:.1f}" font-size="12" '
+            f'fill="#1f2933">{escape(shown)}</text>'
+        )
+    if target is not None:
+        x = label_w + plot_w * min(target, x_max) / x_max
+        bottom = top + len(bars) * (bar_height + gap)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{bottom:.1f}" '
+            f'stroke="{PALETTE[1]}" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="{x:.1f}" y="{bottom + 12:.1f}" text-anchor="middle" font-size="11" '
+            f'fill="{PALETTE[1]}">{escape(target_label or f"{target:g}{unit}")}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped

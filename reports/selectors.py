@@ -1,11 +1,17 @@
-"""Headline figures for the home pages; each figure is a database aggregate."""
+"""Reads for the home pages and the report runs; each figure is a database aggregate."""
 
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from accounts.models import User
+from neighbourhoods.models import Subdistrict
 from neighbourhoods.selectors import subdistrict_scope
 from trainees.models import Education, TraineeStatus
 from trainees.selectors import trainee_scope
+
+from .models import ReportRun
+from .services import report_scope_check
 
 _COLLEGE_OR_ABOVE = [
     Education.JUNIOR_COLLEGE,
@@ -35,3 +41,49 @@ def home_figures(*, user: User) -> dict:
     for key in ("party", "college", "social_work", "female"):
         figures[f"{key}_pct"] = round(100 * figures[key] / n, 1) if n else None
     return figures
+
+
+# --- report runs ------------------------------------------------------------------------------
+
+
+def run_scope(user: User) -> QuerySet[ReportRun]:
+    """The runs this user may see: the district's all; a subdistrict admin only their own."""
+    qs = ReportRun.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.sees_whole_district:
+        return qs
+    if user.is_subdistrict_admin:
+        return qs.filter(subdistrict_id=user.subdistrict_id)
+    return qs.none()
+
+
+def run_list(*, user: User) -> QuerySet[ReportRun]:
+    return run_scope(user).select_related("subdistrict", "requested_by").order_by("-created_at")
+
+
+def get_run_for_user(user: User, pk: int, *, write: bool = False) -> ReportRun:
+    """The run if this user may see it (404 otherwise); 403 when they may not rebuild it."""
+    run = run_list(user=user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    if write:
+        report_scope_check(actor=user, subdistrict=run.subdistrict, write=True)
+    return run
+
+
+def report_subdistrict_for(user: User, requested: str | int | None) -> Subdistrict | None:
+    """The scope of a dashboard or report: a subdistrict admin always gets their own.
+
+    District users get the one they ask for (or the district, None); anyone else is refused.
+    """
+    if user.is_subdistrict_admin:
+        return Subdistrict.objects.get(pk=user.subdistrict_id)
+    if not user.sees_whole_district:
+        raise PermissionDenied
+    if requested in (None, ""):
+        return None
+    try:
+        return Subdistrict.objects.get(pk=int(requested))
+    except (ValueError, Subdistrict.DoesNotExist) as exc:
+        raise Http404 from exc

@@ -2,12 +2,19 @@ from django.contrib import admin
 
 from .models import (
     ActionItem,
+    Attendance,
     CadencePolicy,
+    CheckinUse,
+    CreditPolicy,
     DrillScore,
+    Enrolment,
+    LeaveRequest,
     MonthClose,
     SessionAttendee,
     SessionVersion,
+    Sitting,
     SupervisionSession,
+    TrainingEvent,
 )
 
 
@@ -87,3 +94,75 @@ class CadencePolicyAdmin(admin.ModelAdmin):
 class MonthCloseAdmin(admin.ModelAdmin):
     list_display = ("month", "closed_by", "closed_at")
     list_select_related = ("closed_by",)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+class SittingInline(admin.TabularInline):
+    model = Sitting
+    extra = 0
+
+
+@admin.register(TrainingEvent)
+class TrainingEventAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "organiser", "credited_hours", "counts_as_ce", "created_at")
+    list_filter = ("kind", "organiser", "counts_as_ce")
+    search_fields = ("title",)
+    list_select_related = ("organiser",)
+    readonly_fields = ("created_by", "created_at")
+    inlines = [SittingInline]
+
+
+@admin.register(Sitting)
+class SittingAdmin(admin.ModelAdmin):
+    list_display = ("event", "date", "start_time", "end_time", "venue", "capacity")
+    list_select_related = ("event",)
+    date_hierarchy = "date"
+    raw_id_fields = ("event",)
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("trainee", "event", "sitting")
+    list_select_related = ("trainee", "event", "sitting__event")
+    search_fields = ("trainee__name", "event__title")
+    raw_id_fields = ("event", "trainee", "sitting")
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    # Attendance is written through the marking page and check-in (training_services).
+    list_display = ("trainee", "event", "status", "credited_hours", "checked_in_at", "via_qr")
+    list_filter = ("status", "via_qr")
+    list_select_related = ("trainee", "event")
+    search_fields = ("trainee__name", "event__title")
+    raw_id_fields = ("enrolment", "event", "sitting", "trainee", "marked_by")
+    readonly_fields = ("updated_at",)
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "present", "late", "left_early", "absent", "excused")
+
+    def has_add_permission(self, request) -> bool:
+        # A single row: the district's policy.
+        return not CreditPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "reason", "state", "created_at", "decided_by")
+    list_filter = ("state",)
+    list_select_related = ("enrolment__trainee", "enrolment__event", "decided_by")
+    raw_id_fields = ("enrolment", "requested_by", "decided_by")
+
+
+@admin.register(CheckinUse)
+class CheckinUseAdmin(admin.ModelAdmin):
+    list_display = ("nonce", "trainee", "used_at")
+    list_select_related = ("trainee",)
+    raw_id_fields = ("trainee",)

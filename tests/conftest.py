@@ -1,8 +1,10 @@
 """Personas shared by every test (STYLE.md): who is asking decides what they may see."""
 
+import json
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import Role
@@ -77,3 +79,27 @@ def client_for():
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> str:
+    """The test database as migrations left it, serialized: see `migration_data`."""
+    with django_db_blocker.unblock():
+        rows = json.loads(connection.creation.serialize_db_to_string())
+    # Content types and permissions are recreated by the flush itself (post_migrate), with
+    # new primary keys; putting the old rows back would clash with them.
+    rebuilt = ("contenttypes.", "auth.permission")
+    return json.dumps([row for row in rows if not row["model"].startswith(rebuilt)])
+
+
+@pytest.fixture
+def migration_data(django_db_setup, django_db_blocker) -> None:
+    """Put back the rows data migrations create (certification levels, cadence policy...).
+
+    A transactional test (browser journeys, backup/restore) ends with a flush that empties
+    every table, so the next one would start without them. Django's serialized_rollback
+    cannot help under Playwright: its event loop gives the test different connection objects
+    from the ones the database was set up with.
+    """
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(django_db_setup)

@@ -15,12 +15,15 @@ _sequence = itertools.count(1)
 def make_id_number(birth: dt.date, gender: str = "F", region: str = "310105") -> str:
     """A valid GB 11643 number: unique sequence digits, parity by gender."""
     n = next(_sequence)
+    while n % 500 == 0:  # sequence 000 is replaced by 002 below: it would meet n % 500 == 1
+        n = next(_sequence)
     seq = (n % 500) * 2 + (1 if gender == "M" else 0)
     seq = seq or 2
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     # Spread across regions when the 3-digit sequence wraps, so numbers stay unique.
     if n >= 500:
-        first17 = f"{310100 + n // 500:06d}{birth:%Y%m%d}{seq:03d}"
+        # (310110 + k never meets 310105, the region of the first 500.)
+        first17 = f"{310110 + n // 500:06d}{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from certification.selectors import worker_certification
 from supervisors.models import Assignment
 
 from .exports import roster_headers, roster_rows, write_csv, write_xlsx
@@ -77,6 +78,7 @@ def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": request.user.can_edit_workers,
             "status_form": StatusForm(initial={"status": trainee.status}),
+            "cert": worker_certification(trainee=trainee, on=dt.date.today()),
         },
     )
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,7 +17,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.DudaoAdminConfig",  # django.contrib.admin, district administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -25,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "neighbourhoods",
     "trainees",
@@ -32,6 +36,7 @@ INSTALLED_APPS = [
     "sessions.apps.SupervisionSessionsConfig",
     "certification",
     "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -42,9 +47,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,10 +90,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.DistrictAdminPermissionBackend",
+]
+
+# Password policy (等保 2.0 identity checks): at least 10 characters, not like the username,
+# not a common password, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -106,6 +125,25 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed out after this long without a request (accounts.middleware); 0 turns it off.
+DUDAO_SESSION_IDLE_TIMEOUT = env.int("DUDAO_SESSION_IDLE_TIMEOUT", default=60 * 60)
+
+# Login throttling (django-axes): 5 failed passwords for one username from one address lock
+# that pair out for 30 minutes; a success clears the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Only nginx in front of gunicorn may be believed about the client's address (production).
+DUDAO_TRUST_X_REAL_IP = env.bool("DUDAO_TRUST_X_REAL_IP", default=False)
+
+# Two-factor sign-in (TOTP) for district administrators; off only where the environment says
+# so (local demo and tests, see their settings).
+DUDAO_REQUIRE_2FA = env.bool("DUDAO_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "督导 Dudao"
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
 
@@ -139,6 +177,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sessions-send-cadence-reminders": {
         "task": "sessions.tasks.send_cadence_reminders",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+}
+
+# Daily certification reminders (certification/tasks.py): registrations due within 90 days,
+# and the eligible workers before an exam's registration window opens.
+CELERY_BEAT_SCHEDULE |= {
+    "certification-registration-reminders": {
+        "task": "certification.tasks.send_registration_reminders",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+    "certification-exam-reminders": {
+        "task": "certification.tasks.send_exam_reminders",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 12},
     },

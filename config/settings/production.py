@@ -25,6 +25,9 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# gunicorn listens only to nginx, which sets X-Real-IP (deploy/nginx/dudao.conf): login
+# throttling counts failures per real client address, not per proxy.
+DUDAO_TRUST_X_REAL_IP = env.bool("DUDAO_TRUST_X_REAL_IP", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

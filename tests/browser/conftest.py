@@ -21,6 +21,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _migration_data(migration_data):
+    """Every journey starts with the rows data migrations create (tests/conftest.py)."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

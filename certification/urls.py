@@ -1,0 +1,38 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "certification"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("certified/", views.CertifiedListView.as_view(), name="certified-list"),
+    re_path(
+        r"^certified/export\.(?P<fmt>csv|xlsx)$",
+        views.CertifiedListView.as_view(),
+        name="certified-export",
+    ),
+    path("registrations/", views.RegistrationListView.as_view(), name="registration-list"),
+    re_path(
+        r"^registrations/export\.(?P<fmt>csv|xlsx)$",
+        views.RegistrationListView.as_view(),
+        name="registration-export",
+    ),
+    path("ce/", views.CeShortfallListView.as_view(), name="ce-list"),
+    re_path(
+        r"^ce/export\.(?P<fmt>csv|xlsx)$", views.CeShortfallListView.as_view(), name="ce-export"
+    ),
+    path("pipeline/", views.PipelineListView.as_view(), name="pipeline-list"),
+    re_path(
+        r"^pipeline/export\.(?P<fmt>csv|xlsx)$",
+        views.PipelineListView.as_view(),
+        name="pipeline-export",
+    ),
+    path("workers/<int:pk>/attempt/", views.attempt_create, name="attempt-create"),
+    path(
+        "workers/<int:pk>/external-hours/",
+        views.external_hours_create,
+        name="external-hours-create",
+    ),
+    path("certificates/<int:pk>/register/", views.registration_create, name="registration-create"),
+]

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import ImportRun
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "file_name",
+        "created_by",
+        "subdistrict",
+        "status",
+        "new_count",
+        "changed_count",
+        "unchanged_count",
+        "error_count",
+        "applied_at",
+    )
+    list_filter = ("kind", "status", "subdistrict")
+    search_fields = ("file_name", "created_by__username", "created_by__display_name")
+    list_select_related = ("created_by", "subdistrict")
+    date_hierarchy = "created_at"
+    # The record of what was imported is evidence: read-only here, written by the pipeline.
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,19 @@
+"""The kinds of data that can be imported and exported, in the order the district needs them."""
+
+from django.http import Http404
+
+from .attendance import AttendanceKind
+from .base import ImportKindBase
+from .supervisors import SupervisorsKind
+from .workers import WorkersKind
+
+KINDS: dict[str, ImportKindBase] = {
+    kind.code: kind for kind in (WorkersKind(), SupervisorsKind(), AttendanceKind())
+}
+
+
+def get_kind(code: str) -> ImportKindBase:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise Http404 from None

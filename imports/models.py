@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    WORKERS = "workers", _("社区工作者名册")
+    SUPERVISORS = "supervisors", _("督导师及督导关系")
+    ATTENDANCE = "attendance", _("培训出勤")
+
+
+class ImportRun(models.Model):
+    """One uploaded file: its dry-run result, and whether and when it was applied.
+
+    Every upload is kept (the file itself and who sent it), so that an import can be traced
+    back to its source and checked again later.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("已预览")
+        APPLYING = "applying", _("导入中")
+        APPLIED = "applied", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    kind = models.CharField(_("数据类型"), max_length=20, choices=ImportKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+        verbose_name=_("上传人"),
+    )
+    # The uploader's subdistrict at the time: who else may see the run and its file.
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        verbose_name=_("街道（镇）"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    new_count = models.PositiveIntegerField(_("新增"), default=0)
+    changed_count = models.PositiveIntegerField(_("修改"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误"), default=0)
+    # [{"sheet", "row", "column", "message", "value", "code"}, …]: every error found.
+    errors = models.JSONField(_("错误报告"), default=list, blank=True)
+    # A sample of the changes: [{"sheet", "row", "label", "fields": ["手机号：a → b", …]}, …]
+    changes = models.JSONField(_("变更示例"), default=list, blank=True)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        indexes = [
+            models.Index(fields=["subdistrict", "created_at"], name="import_run_subdistrict"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="import_run_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status == self.Status.PREVIEWED and self.error_count == 0 and self.rows > 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.APPLIED, self.Status.FAILED)

@@ -1,0 +1,16 @@
+"""Background application of a previewed import (imports/services.py `import_apply`)."""
+
+from celery import shared_task
+
+from accounts.models import User
+
+from .models import ImportRun
+from .services import import_apply
+
+
+@shared_task(acks_late=True)
+def import_apply_task(run_id: int, actor_id: int) -> str:
+    """Safe to run twice: `import_apply` does nothing for a run already applied or failed."""
+    run = ImportRun.objects.get(pk=run_id)
+    actor = User.objects.get(pk=actor_id)
+    return import_apply(run=run, actor=actor).status

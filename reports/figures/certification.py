@@ -1,0 +1,205 @@
+"""Certification as of a period's end (DOMAIN.md "What certified means for the rate").
+
+- certified-on-duty rate (持证上岗率): active workers holding a certificate of any level passed
+  by the day ÷ active workers;
+- registered rate (有效登记率): active workers with a registration in force that day ÷ active;
+- target and gap: the district's RateTarget of the period's year, on the basis it names;
+- exam results: subject results of the exams held in the period;
+- pipeline: active workers who may sit a level at the next exam and do not hold it
+  (`certification.selectors.eligible_q`, the certification app's rules in SQL);
+- registrations due: registrations ending within the level's notice days after the day with
+  no later one (待再登记), and holders whose registration has lapsed.
+"""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from certification.models import Certificate, Level, RateTarget, Registration, SubjectResult
+from certification.selectors import (
+    eligible_q,
+    held_on,
+    next_exam_year,
+    registered_on,
+    rule_rows,
+)
+from neighbourhoods.models import HousingType
+from trainees.models import Post
+
+from ..periods import Period
+from .common import Scope, active_on, num, pct, unit_key
+
+
+def certified_q(day: dt.date) -> Exists:
+    return held_on(day)
+
+
+def registered_q(day: dt.date) -> Exists:
+    return registered_on(day)
+
+
+def _rate_rows(scope: Scope, day: dt.date, field: str) -> dict:
+    rows = (
+        scope.trainees()
+        .filter(active_on(day))
+        .annotate(certified=certified_q(day), registered=registered_q(day))
+        .values(field)
+        .order_by()
+        .annotate(
+            workers=Count("pk"),
+            certified=Count("pk", filter=Q(certified=True)),
+            registered=Count("pk", filter=Q(registered=True)),
+        )
+    )
+    return {r[field]: r for r in rows}
+
+
+def _rate(workers: int, certified: int, registered: int) -> dict:
+    return {
+        "workers": workers,
+        "certified": certified,
+        "registered": registered,
+        "certified_pct": pct(certified, workers),
+        "registered_pct": pct(registered, workers),
+    }
+
+
+def rates_by_unit(scope: Scope, day: dt.date, units: list[dict]) -> tuple[list[dict], dict]:
+    found = {unit_key(k): v for k, v in _rate_rows(scope, day, scope.unit_field).items()}
+    rows = []
+    for unit in units:
+        r = found.get(unit["key"], {})
+        rows.append(
+            {**unit, **_rate(r.get("workers", 0), r.get("certified", 0), r.get("registered", 0))}
+        )
+    total = _rate(*(sum(r[k] for r in rows) for k in ("workers", "certified", "registered")))
+    return rows, total
+
+
+def _rates_by(scope: Scope, day: dt.date, field: str, choices, none_label: str) -> list[dict]:
+    found = _rate_rows(scope, day, field)
+    out = []
+    for value, label in [*choices, (None, none_label)]:
+        r = found.get(value)
+        if r is None and value is None:
+            continue
+        r = r or {}
+        out.append(
+            {
+                "key": value or "",
+                "name": str(label),
+                **_rate(r.get("workers", 0), r.get("certified", 0), r.get("registered", 0)),
+            }
+        )
+    return out
+
+
+def _target(period: Period, total: dict) -> dict:
+    target = RateTarget.objects.filter(year=period.end.year).first()
+    if target is None:
+        return {"target_pct": None, "basis": None, "basis_label": None, "gap": None}
+    actual = total["registered_pct" if target.basis == "registered" else "certified_pct"]
+    return {
+        "target_pct": num(target.target_pct),
+        "basis": target.basis,
+        "basis_label": str(target.get_basis_display()),
+        "gap": round(float(target.target_pct) - actual, 1) if actual is not None else None,
+    }
+
+
+def _exam_results(scope: Scope, period: Period) -> dict:
+    results = SubjectResult.objects.filter(
+        scope.q("attempt__trainee__"),
+        attempt__exam_year__exam_date__gte=period.start,
+        attempt__exam_year__exam_date__lte=period.end,
+    )
+    subjects = [
+        {
+            "level": r["subject__level__name"],
+            "subject": r["subject__name"],
+            "sat": r["sat"],
+            "passed": r["passed"],
+            "pass_pct": pct(r["passed"], r["sat"]),
+            "average": num(r["average"]) if r["average"] is not None else None,
+        }
+        for r in results.values("subject__level__name", "subject__name")
+        .order_by("subject__level__rank", "subject__order", "subject__name")
+        .annotate(sat=Count("pk"), passed=Count("pk", filter=Q(passed=True)), average=Avg("score"))
+    ]
+    obtained = [
+        {"level": r["level__name"], "n": r["n"]}
+        for r in Certificate.objects.filter(
+            scope.q("trainee__"), date_passed__gte=period.start, date_passed__lte=period.end
+        )
+        .values("level__name")
+        .order_by("level__rank")
+        .annotate(n=Count("pk"))
+    ]
+    candidates = results.values("attempt__trainee_id").distinct().count() if subjects else 0
+    return {"subjects": subjects, "certificates": obtained, "candidates": candidates}
+
+
+def _pipeline(scope: Scope, day: dt.date) -> dict:
+    """Eligible for each level at the next exam (certification's own rules, in SQL).
+
+    Rules, levels and exam years are read once; then one aggregate counts every level.
+    """
+    exam_year = next_exam_year(day)
+    rules = rule_rows()
+    levels = list(Level.objects.order_by("rank"))
+    aggregates = {
+        f"l{level.pk}": Count(
+            "pk", filter=eligible_q(level=level, rules=rules, exam_year=exam_year)
+        )
+        for level in levels
+    }
+    found = scope.trainees().filter(active_on(day)).aggregate(**aggregates) if levels else {}
+    return {
+        "exam_year": exam_year,
+        "levels": [
+            {"level": level.name, "eligible": found.get(f"l{level.pk}")} for level in levels
+        ],
+    }
+
+
+def _registrations(scope: Scope, day: dt.date) -> dict:
+    """Due for re-registration within each level's notice days, and lapsed, per level."""
+    later = Registration.objects.filter(
+        certificate_id=OuterRef("certificate_id"), starts_on__gt=OuterRef("starts_on")
+    )
+    latest = Registration.objects.filter(
+        scope.q("trainee__"), active_on(day, "trainee__"), starts_on__lte=day
+    ).exclude(Exists(later.filter(starts_on__lte=day)))
+    rows = []
+    for level in Level.objects.order_by("rank"):
+        horizon = day + dt.timedelta(days=level.renewal_notice_days)
+        mine = latest.filter(certificate__level=level)
+        rows.append(
+            {
+                "level": level.name,
+                "due": mine.filter(ends_on__gte=day, ends_on__lte=horizon)
+                .exclude(Exists(later))
+                .count(),
+                # The latest registration started by the day ended before it: none in force.
+                "lapsed": mine.filter(ends_on__lt=day).count(),
+            }
+        )
+    return {"rows": rows}
+
+
+def certification_figures(scope: Scope, period: Period, units: list[dict]) -> dict:
+    day = period.end
+    rows, total = rates_by_unit(scope, day, units)
+    return {
+        "rows": rows,
+        "total": total,
+        "target": _target(period, total),
+        "by_housing": _rates_by(
+            scope, day, "neighbourhood__housing_type", HousingType.choices, _("街道社区办")
+        ),
+        "by_post": _rates_by(scope, day, "post", Post.choices, _("未填")),
+        "exams": _exam_results(scope, period),
+        "pipeline": _pipeline(scope, day),
+        "registrations": _registrations(scope, day),
+    }

@@ -1,0 +1,263 @@
+"""Supervision in a period: ratio and coverage as of its end, sessions and hours in it, the
+mentor/drill split, cadence compliance month by month, and growth per competency.
+
+Rules the figures follow:
+- coverage: workers active on the day with a pairing in force that day;
+- ratio: covered workers ÷ supervisors serving them that day (the plan fixes 1:10);
+- sessions and hours: submitted (not draft) logs dated in the period that a worker of the row
+  attended; a group log counts once per row;
+- cadence: a pairing in force for a whole month meets it when the trainee attended at least
+  the policy's minimum of submitted logs with that supervisor that month (the current policy);
+- growth: average drill score per competency in the first vs the last part of the period
+  (`Period.growth_windows`).
+"""
+
+import datetime as dt
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from neighbourhoods.models import Neighbourhood, Subdistrict
+from sessions.models import (
+    Competency,
+    DrillScore,
+    SessionAttendee,
+    SessionStatus,
+    SupervisionSession,
+)
+from sessions.services import cadence_policy, month_end
+from supervisors.models import Assignment, SupervisionMode
+
+from ..periods import Period
+from .common import OFFICE, Scope, active_on, num, paired_on, pct, unit_key
+
+SUBMITTED = ~Q(status=SessionStatus.DRAFT)
+
+
+def _coverage(scope: Scope, day: dt.date) -> tuple[dict, dict]:
+    """Workers, covered (by mode) and serving supervisors per row, and district totals."""
+    in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("pk"))
+    rows = (
+        scope.trainees()
+        .filter(active_on(day))
+        .annotate(
+            covered=Exists(in_force),
+            mentor=Exists(in_force.filter(mode=SupervisionMode.MENTOR)),
+            drill=Exists(in_force.filter(mode=SupervisionMode.DRILL)),
+        )
+        .values(scope.unit_field)
+        .order_by()
+        .annotate(
+            workers=Count("pk"),
+            covered=Count("pk", filter=Q(covered=True)),
+            mentor=Count("pk", filter=Q(mentor=True)),
+            drill=Count("pk", filter=Q(drill=True)),
+        )
+    )
+    by_unit = {unit_key(r[scope.unit_field]): r for r in rows}
+    serving_qs = Assignment.objects.filter(
+        paired_on(day), active_on(day, "trainee__"), scope.q("trainee__")
+    )
+    for r in (
+        serving_qs.values(f"trainee__{scope.unit_field}")
+        .order_by()
+        .annotate(n=Count("supervisor", distinct=True))
+    ):
+        by_unit.setdefault(unit_key(r[f"trainee__{scope.unit_field}"]), {})["serving"] = r["n"]
+    serving = serving_qs.aggregate(n=Count("supervisor", distinct=True))["n"]
+    return by_unit, {"serving": serving}
+
+
+def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
+    """Sessions, hours and the mode split per row (subqueries on the row's model) and in all."""
+    logs = SupervisionSession.objects.filter(
+        SUBMITTED, date__gte=period.start, date__lte=period.end
+    )
+
+    def attended_by(q: Q):
+        return logs.filter(Exists(SessionAttendee.objects.filter(q, session=OuterRef("pk"))))
+
+    def per_row(q: Q) -> dict:
+        one = attended_by(q).order_by().annotate(g=Value(1)).values("g")
+
+        def sub(qs, agg):
+            return Coalesce(Subquery(qs.annotate(n=agg).values("n")[:1]), Value(0))
+
+        return {
+            "sessions": sub(one, Count("pk")),
+            "minutes": sub(one, Sum("duration_minutes")),
+            "mentor_sessions": sub(one.filter(mode=SupervisionMode.MENTOR), Count("pk")),
+        }
+
+    def in_all(q: Q) -> dict:
+        return attended_by(q).aggregate(
+            sessions=Count("pk"),
+            minutes=Coalesce(Sum("duration_minutes"), Value(0)),
+            mentor_sessions=Count("pk", filter=Q(mode=SupervisionMode.MENTOR)),
+        )
+
+    if scope.is_district:
+        units = Subdistrict.objects.annotate(
+            **per_row(Q(trainee__subdistrict_id=OuterRef(OuterRef("pk"))))
+        )
+    else:
+        units = Neighbourhood.objects.filter(subdistrict_id=scope.subdistrict_id).annotate(
+            **per_row(Q(trainee__neighbourhood_id=OuterRef(OuterRef("pk"))))
+        )
+    by_unit = {
+        str(r["pk"]): r for r in units.values("pk", "sessions", "minutes", "mentor_sessions")
+    }
+    if not scope.is_district:
+        by_unit[OFFICE] = in_all(
+            Q(trainee__subdistrict_id=scope.subdistrict_id, trainee__neighbourhood__isnull=True)
+        )
+    return by_unit, in_all(scope.q("trainee__"))
+
+
+def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
+    """Pairing-months that met the cadence, per row and per month: one query per month."""
+    policy = cadence_policy()
+    required = Case(
+        When(mode=SupervisionMode.DRILL, then=Value(policy.drill_min_per_month)),
+        default=Value(policy.mentor_min_per_month),
+        output_field=IntegerField(),
+    )
+    by_unit: dict[str, dict] = {}
+    months = []
+    for start in period.month_starts():
+        end = month_end(start)
+        attended = (
+            SessionAttendee.objects.filter(
+                trainee_id=OuterRef("trainee_id"),
+                session__supervisor_id=OuterRef("supervisor_id"),
+                session__date__gte=start,
+                session__date__lte=end,
+            )
+            .exclude(session__status=SessionStatus.DRAFT)
+            .order_by()
+            .values("trainee_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        field = f"trainee__{scope.unit_field}"
+        rows = (
+            Assignment.objects.filter(
+                scope.q("trainee__"),
+                Q(ended_on__isnull=True) | Q(ended_on__gt=end),
+                started_on__lte=start,
+            )
+            .annotate(
+                attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
+                required=required,
+            )
+            .values(field)
+            .order_by()
+            .annotate(pairs=Count("pk"), met=Count("pk", filter=Q(attended__gte=F("required"))))
+        )
+        month = {"month": start.isoformat(), "pairs": 0, "met": 0}
+        for r in rows:
+            row = by_unit.setdefault(unit_key(r[field]), {"pairs": 0, "met": 0})
+            row["pairs"] += r["pairs"]
+            row["met"] += r["met"]
+            month["pairs"] += r["pairs"]
+            month["met"] += r["met"]
+        month["pct"] = pct(month["met"], month["pairs"])
+        months.append(month)
+    totals = {"pairs": sum(m["pairs"] for m in months), "met": sum(m["met"] for m in months)}
+    return by_unit, totals, months
+
+
+def growth_figures(scope: Scope, period: Period) -> dict:
+    """Average drill score per competency, first vs last window of the period (one query)."""
+    (f_start, f_end), (l_start, l_end) = period.growth_windows()
+    rows = (
+        DrillScore.objects.filter(
+            scope.q("trainee__"),
+            ~Q(session__status=SessionStatus.DRAFT),
+            session__date__gte=period.start,
+            session__date__lte=period.end,
+        )
+        .values("competency")
+        .order_by()
+        .annotate(
+            first=Avg("score", filter=Q(session__date__gte=f_start, session__date__lte=f_end)),
+            last=Avg("score", filter=Q(session__date__gte=l_start, session__date__lte=l_end)),
+            first_n=Count("pk", filter=Q(session__date__gte=f_start, session__date__lte=f_end)),
+            last_n=Count("pk", filter=Q(session__date__gte=l_start, session__date__lte=l_end)),
+        )
+    )
+    found = {r["competency"]: r for r in rows}
+    out = []
+    for code, label in Competency.choices:
+        r = found.get(code, {})
+        first = round(r["first"], 2) if r.get("first") is not None else None
+        last = round(r["last"], 2) if r.get("last") is not None else None
+        out.append(
+            {
+                "code": code,
+                "label": str(label),
+                "first": first,
+                "last": last,
+                "first_n": r.get("first_n", 0),
+                "last_n": r.get("last_n", 0),
+                "change": round(last - first, 2)
+                if first is not None and last is not None
+                else None,
+            }
+        )
+    return {
+        "windows": [
+            [f_start.isoformat(), f_end.isoformat()],
+            [l_start.isoformat(), l_end.isoformat()],
+        ],
+        "rows": out,
+    }
+
+
+def _unit_row(cov: dict, ses: dict, cad: dict) -> dict:
+    workers, covered, serving = cov.get("workers", 0), cov.get("covered", 0), cov.get("serving", 0)
+    sessions = ses.get("sessions", 0) or 0
+    return {
+        "workers": workers,
+        "covered": covered,
+        "uncovered": workers - covered,
+        "coverage_pct": pct(covered, workers),
+        "mentor": cov.get("mentor", 0),
+        "drill": cov.get("drill", 0),
+        "serving": serving,
+        "ratio": round(covered / serving, 1) if serving else None,
+        "sessions": sessions,
+        "hours": num((ses.get("minutes", 0) or 0) / 60),
+        "mentor_sessions": ses.get("mentor_sessions", 0) or 0,
+        "drill_sessions": sessions - (ses.get("mentor_sessions", 0) or 0),
+        "sessions_per_supervisor": round(sessions / serving, 1) if serving else None,
+        "cadence_pairs": cad.get("pairs", 0),
+        "cadence_met": cad.get("met", 0),
+        "cadence_pct": pct(cad.get("met", 0), cad.get("pairs", 0)),
+    }
+
+
+def supervision_figures(scope: Scope, period: Period, units: list[dict]) -> dict:
+    cov, cov_total = _coverage(scope, period.end)
+    ses, ses_total = _session_counts(scope, period)
+    cad, cad_total, months = _cadence(scope, period)
+    rows = [
+        {**u, **_unit_row(cov.get(u["key"], {}), ses.get(u["key"], {}), cad.get(u["key"], {}))}
+        for u in units
+    ]
+    summed = {k: sum(r[k] for r in rows) for k in ("workers", "covered", "mentor", "drill")}
+    total = _unit_row({**summed, **cov_total}, ses_total, cad_total)
+    return {"rows": rows, "total": total, "cadence_months": months}

@@ -1,0 +1,81 @@
+"""Training in a period: coverage, credited hours and attendance.
+
+- coverage: workers active at the period's end credited with hours for a sitting in it;
+- hours: the hours credited to those workers for sittings in the period (all training, not
+  only continuing-education events), via `sessions.training_hours`;
+- attendance: of the attendances marked for sittings in the period, the share present, late
+  or leaving early (absent and excused are not attended).
+"""
+
+from django.db.models import Count, Q, Sum
+
+from sessions.models import Attendance, AttendanceStatus
+from sessions.training_hours import training_hours_subquery
+
+from ..periods import Period
+from .common import Scope, active_on, num, pct, unit_key
+
+ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY]
+
+
+def _row(workers: int, trained: int, hours, marked: int, attended: int) -> dict:
+    return {
+        "workers": workers,
+        "trained": trained,
+        "coverage_pct": pct(trained, workers),
+        "hours": num(hours),
+        "hours_per_worker": round(float(hours or 0) / workers, 1) if workers else None,
+        "marked": marked,
+        "attended": attended,
+        "attendance_pct": pct(attended, marked),
+    }
+
+
+def training_figures(scope: Scope, period: Period, units: list[dict]) -> dict:
+    """Three queries: coverage and hours per row, attendance per row, events in the period."""
+    field = scope.unit_field
+    hours = training_hours_subquery(start=period.start, end=period.end, ce_only=False)
+    cov = {
+        unit_key(r[field]): r
+        for r in scope.trainees()
+        .filter(active_on(period.end))
+        .annotate(h=hours)
+        .values(field)
+        .order_by()
+        .annotate(workers=Count("pk"), trained=Count("pk", filter=Q(h__gt=0)), hours=Sum("h"))
+    }
+    marks = Attendance.objects.filter(
+        scope.q("trainee__"), sitting__date__gte=period.start, sitting__date__lte=period.end
+    )
+    att = {
+        unit_key(r[f"trainee__{field}"]): r
+        for r in marks.values(f"trainee__{field}")
+        .order_by()
+        .annotate(marked=Count("pk"), attended=Count("pk", filter=Q(status__in=ATTENDED)))
+    }
+    events = marks.aggregate(
+        n=Count("event", distinct=True), sittings=Count("sitting", distinct=True)
+    )
+    rows = []
+    for unit in units:
+        c, a = cov.get(unit["key"], {}), att.get(unit["key"], {})
+        rows.append(
+            {
+                **unit,
+                **_row(
+                    c.get("workers", 0),
+                    c.get("trained", 0),
+                    c.get("hours"),
+                    a.get("marked", 0),
+                    a.get("attended", 0),
+                ),
+            }
+        )
+    total = _row(
+        sum(r["workers"] for r in rows),
+        sum(r["trained"] for r in rows),
+        sum(float(c.get("hours") or 0) for c in cov.values()),
+        sum(r["marked"] for r in rows),
+        sum(r["attended"] for r in rows),
+    )
+    return {"rows": rows, "total": total, "events": events["n"], "sittings": events["sittings"]}

@@ -1,0 +1,139 @@
+"""The workforce profile in the fixed format offices use (DOMAIN.md "Fixed-format tables").
+
+Street by street and committee by committee, each with a total row (合计), by sex, age band
+(≤30, 31–35, 36–45, >45), political status, education, post and certificate level, and a
+separate table of grades 0–18. As of the day: active then = joined ≤ day and not left by it.
+Political status, education, post and grade are the values on file now (Dudao keeps no
+history of them yet); the certificate level is the highest level passed by the day.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from certification.models import Certificate, Level
+from trainees.models import Education, Gender, PoliticalStatus, Post
+
+from ..periods import age_cutoff
+from .common import OFFICE, Scope, active_on, committee_units, unit_key
+
+GRADES = range(0, 19)
+
+
+def certificate_rank(day: dt.date) -> Subquery:
+    """Annotation: the rank of the highest level a worker had passed by the day (or NULL)."""
+    best = (
+        Certificate.objects.filter(trainee_id=OuterRef("pk"), date_passed__lte=day)
+        .order_by("-level__rank")
+        .values("level__rank")[:1]
+    )
+    return Subquery(best, output_field=IntegerField())
+
+
+def profile_columns(day: dt.date, levels: list[tuple[int, str, str]]) -> list[dict]:
+    """Column groups of the fixed-format table: {label, columns: [(key, label, Q)]}."""
+    c31, c36, c46 = age_cutoff(day, 31), age_cutoff(day, 36), age_cutoff(day, 46)
+    return [
+        {
+            "label": _("性别"),
+            "columns": [(f"sex_{v}", str(label), Q(gender=v)) for v, label in Gender.choices],
+        },
+        {
+            "label": _("年龄"),
+            "columns": [
+                ("age_30", _("30岁及以下"), Q(birth_date__gt=c31)),
+                ("age_35", _("31–35岁"), Q(birth_date__lte=c31, birth_date__gt=c36)),
+                ("age_45", _("36–45岁"), Q(birth_date__lte=c36, birth_date__gt=c46)),
+                ("age_46", _("45岁以上"), Q(birth_date__lte=c46)),
+            ],
+        },
+        {
+            "label": _("政治面貌"),
+            "columns": [
+                (f"pol_{v}", str(label), Q(political_status=v))
+                for v, label in PoliticalStatus.choices
+            ],
+        },
+        {
+            "label": _("学历"),
+            "columns": [(f"edu_{v}", str(label), Q(education=v)) for v, label in Education.choices],
+        },
+        {
+            "label": _("岗位"),
+            "columns": [(f"post_{v}", str(label), Q(post=v)) for v, label in Post.choices],
+        },
+        {
+            "label": _("职业水平证书"),
+            "columns": [
+                ("cert_none", _("无"), Q(cert_rank__isnull=True)),
+                *[(f"cert_{code}", name, Q(cert_rank=rank)) for rank, code, name in levels],
+            ],
+        },
+    ]
+
+
+def _grade_q(level: int) -> Q:
+    if level == 0:
+        return Q(grade__isnull=True) | Q(grade__level=0)
+    return Q(grade__level=level)
+
+
+def _aggregate(scope: Scope, day: dt.date, group: list[str], columns: list) -> dict:
+    aggregates = {"total": Count("pk")}
+    aggregates.update({key: Count("pk", filter=q) for key, _label, q in columns})
+    aggregates.update({f"grade_{g}": Count("pk", filter=_grade_q(g)) for g in GRADES})
+    rows = (
+        scope.trainees()
+        .filter(active_on(day))
+        .annotate(cert_rank=certificate_rank(day))
+        .values(*group)
+        .order_by()
+        .annotate(**aggregates)
+    )
+    return {tuple(r[g] for g in group): r for r in rows}
+
+
+def _rows(units: list[dict], found: dict, keys: list[str], key_of) -> tuple[list[dict], dict]:
+    rows = []
+    for unit in units:
+        data = found.get(key_of(unit), {})
+        rows.append({**unit, **{k: data.get(k, 0) for k in keys}})
+    total = {k: sum(r[k] for r in rows) for k in keys}
+    return rows, total
+
+
+def workforce_figures(scope: Scope, day: dt.date) -> dict:
+    """Five queries: levels, units, committees, and one aggregate per table level."""
+    levels = list(Level.objects.order_by("rank").values_list("rank", "code", "name"))
+    groups = profile_columns(day, levels)
+    columns = [c for g in groups for c in g["columns"]]
+    keys = ["total", *[c[0] for c in columns], *[f"grade_{g}" for g in GRADES]]
+
+    by_unit = _aggregate(scope, day, [scope.unit_field], columns)
+    units, total = _rows(
+        scope.units(),
+        {(unit_key(k[0]),): v for k, v in by_unit.items()},
+        keys,
+        lambda u: (u["key"],),
+    )
+    by_committee = _aggregate(scope, day, ["subdistrict_id", "neighbourhood_id"], columns)
+    committees, _total = _rows(
+        committee_units(scope),
+        {(f"{k[0]}:{unit_key(k[1])}",): v for k, v in by_committee.items()},
+        keys,
+        lambda u: (u["key"],),
+    )
+    return {
+        "groups": [
+            {
+                "label": str(g["label"]),
+                "columns": [[k, str(label)] for k, label, _q in g["columns"]],
+            }
+            for g in groups
+        ],
+        "grade_columns": [[f"grade_{g}", str(g)] for g in GRADES],
+        "rows": units,
+        "committees": [c for c in committees if c["total"] or not c["key"].endswith(OFFICE)],
+        "total": total,
+    }

@@ -1,0 +1,68 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from neighbourhoods.models import Subdistrict
+
+from .models import LANGUAGES
+from .periods import PeriodKind, periods_per_year
+
+
+class PeriodForm(forms.Form):
+    """A period and, for district users, an optional subdistrict (empty = the district)."""
+
+    kind = forms.ChoiceField(label=_("报告周期"), choices=PeriodKind.choices)
+    year = forms.IntegerField(label=_("年份"), min_value=2019, max_value=2100)
+    number = forms.IntegerField(
+        label=_("期数"),
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text=_("月度填月份（1–12），季度填 1–4，半年填 1（上半年）或 2，年度填 1。"),
+    )
+    subdistrict = forms.ModelChoiceField(
+        label=_("范围"),
+        queryset=Subdistrict.objects.none(),
+        required=False,
+        empty_label=_("长宁区（全区）"),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_subdistrict_admin:
+            # Their own subdistrict is the only choice the form offers.
+            field = self.fields["subdistrict"]
+            field.queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
+            field.empty_label, field.initial = None, user.subdistrict_id
+        else:
+            self.fields["subdistrict"].queryset = Subdistrict.objects.order_by("code")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, number = data.get("kind"), data.get("number")
+        if kind and number and number > periods_per_year(kind):
+            self.add_error("number", _("期数超出该周期的范围。"))
+        return data
+
+
+class ReportRequestForm(PeriodForm):
+    language = forms.ChoiceField(label=_("语言"), choices=LANGUAGES, initial="zh-hans")
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["year"].initial = dt.date.today().year - 1
+        self.fields["kind"].initial = PeriodKind.YEAR
+        # A subdistrict administrator's report is always their own subdistrict's.
+        self.fields["subdistrict"].required = user.is_subdistrict_admin
+
+
+class CommentaryForm(forms.Form):
+    text = forms.CharField(
+        label=_("分析与说明"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("保存后，本周期、本范围已生成的报表会按新内容重新生成。"),
+    )

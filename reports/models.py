@@ -1,0 +1,152 @@
+"""Report runs (a built PDF + workbook for one period and scope) and the editable commentary."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .periods import Period, PeriodKind
+
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def _upload_to(run: "ReportRun", filename: str) -> str:
+    return f"reports/{run.period_start:%Y}/{filename}"
+
+
+class ReportRun(models.Model):
+    """One report built for a period and scope, as of the period's end, with its files.
+
+    The same parameters and as-of date give back this row (unique constraints below), so a
+    report once built can be downloaded again exactly as it was read at the evaluation.
+    """
+
+    period_kind = models.CharField(_("报告周期"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveSmallIntegerField(_("期数"), help_text=_("月份、季度或半年序号"))
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
+    # Empty = the whole district.
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("街道（镇）"),
+    )
+    language = models.CharField(_("语言"), max_length=10, choices=LANGUAGES, default="zh-hans")
+    as_of = models.DateField(_("数据截至"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.FileField(_("PDF 文件"), upload_to=_upload_to, blank=True)
+    xlsx_file = models.FileField(_("Excel 文件"), upload_to=_upload_to, blank=True)
+    snapshot = models.JSONField(_("数据快照"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("报表生成记录")
+        verbose_name_plural = _("报表生成记录")
+        constraints = [
+            # NULL never equals NULL in a unique index, so the district scope has its own.
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "language", "as_of"],
+                condition=models.Q(subdistrict__isnull=True),
+                name="report_run_once_district",
+            ),
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "subdistrict", "language", "as_of"],
+                condition=models.Q(subdistrict__isnull=False),
+                name="report_run_once_subdistrict",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_run_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_run_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} · {self.period.label}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, self.year, self.number)
+
+    @property
+    def scope_label(self) -> str:
+        return self.subdistrict.name if self.subdistrict_id else str(_("长宁区"))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class ReportCommentary(models.Model):
+    """What the office writes about a period and scope; printed at the end of the report."""
+
+    period_kind = models.CharField(_("报告周期"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveSmallIntegerField(_("期数"))
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_commentaries",
+        verbose_name=_("街道（镇）"),
+    )
+    text = models.TextField(_("分析与说明"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报表分析说明")
+        verbose_name_plural = _("报表分析说明")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "year", "number"],
+                condition=models.Q(subdistrict__isnull=True),
+                name="report_commentary_once_district",
+            ),
+            models.UniqueConstraint(
+                fields=["period_kind", "year", "number", "subdistrict"],
+                condition=models.Q(subdistrict__isnull=False),
+                name="report_commentary_once_subdistrict",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.subdistrict.name if self.subdistrict_id else str(_("长宁区"))
+        return f"{scope} · {Period(self.period_kind, self.year, self.number).label}"

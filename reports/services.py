@@ -1,0 +1,208 @@
+"""Writes of reports: asking for a run, building it, retrying it, saving the commentary."""
+
+import datetime as dt
+import logging
+import traceback
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from neighbourhoods.models import Subdistrict
+
+from .models import ReportCommentary, ReportRun, RunStatus
+from .periods import Period
+
+log = logging.getLogger(__name__)
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def report_scope_check(*, actor: User, subdistrict: Subdistrict | None, write: bool) -> None:
+    """District reports: district admin (and leaders to read); a subdistrict's: also its admin."""
+    if actor.is_district_admin:
+        return
+    if actor.is_leader and not write:
+        return
+    if (
+        actor.is_subdistrict_admin
+        and subdistrict is not None
+        and subdistrict.pk == actor.subdistrict_id
+    ):
+        return
+    raise PermissionDenied(_("您无权查看或生成该范围的报表。"))
+
+
+def _enqueue(run: ReportRun) -> None:
+    from .tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(run.pk))
+
+
+@transaction.atomic
+def report_request(
+    *,
+    actor: User,
+    period_kind: str,
+    year: int,
+    number: int,
+    subdistrict: Subdistrict | None = None,
+    language: str = "zh-hans",
+) -> ReportRun:
+    """The run for these parameters: the stored one when it exists, else a new one, queued.
+
+    A report is as of its period's end, so a period that has not ended cannot be reported.
+    """
+    report_scope_check(actor=actor, subdistrict=subdistrict, write=True)
+    try:
+        period = Period(period_kind, year, number)
+    except ValueError as exc:
+        raise ValidationError(_("报告周期不正确。")) from exc
+    if period.end > timezone.localdate():
+        raise ValidationError(_("该周期尚未结束，暂不能生成报表。"))
+    run, created = ReportRun.objects.get_or_create(
+        period_kind=period.kind,
+        period_start=period.start,
+        subdistrict=subdistrict,
+        language=language,
+        as_of=period.end,
+        defaults={
+            "year": period.year,
+            "number": period.number,
+            "period_end": period.end,
+            "requested_by": actor,
+        },
+    )
+    if created:
+        run.full_clean()
+        _enqueue(run)
+    return run
+
+
+@transaction.atomic
+def report_retry(*, actor: User, run: ReportRun) -> ReportRun:
+    """Queue a failed run again (the same row: its parameters do not change)."""
+    report_scope_check(actor=actor, subdistrict=run.subdistrict, write=True)
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.FAILED:
+        raise ValidationError(_("只有失败的报表可以重新生成。"))
+    run.status, run.progress, run.error = RunStatus.QUEUED, 0, ""
+    run.save(update_fields=["status", "progress", "error"])
+    _enqueue(run)
+    return run
+
+
+def _progress(run_id: int, progress: int, **fields) -> None:
+    # Outside any transaction: the run page polls these values while the build goes on.
+    ReportRun.objects.filter(pk=run_id).update(progress=progress, **fields)
+
+
+def report_build(run_id: int) -> ReportRun:
+    """Compute the figures, render the PDF and the workbook, store them. Idempotent.
+
+    Only a queued run is built (a retry or a new commentary queues it again); a run done,
+    failed or being built is left alone, and two workers cannot claim the same run (the
+    claim is a conditional UPDATE). Any exception marks the run failed with its reason.
+    """
+    # A run left "running" by a worker that died is claimed again once it is clearly stale.
+    stale = timezone.now() - STALE_AFTER
+    claimed = (
+        ReportRun.objects.filter(pk=run_id)
+        .filter(Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING, started_at__lt=stale))
+        .update(status=RunStatus.RUNNING, progress=5, started_at=timezone.now(), error="")
+    )
+    run = ReportRun.objects.select_related("subdistrict").get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        _build(run)
+    except Exception as exc:  # noqa: BLE001 — any failure is recorded for the user to see
+        log.exception("report run %s failed", run_id)
+        reason = f"{type(exc).__name__}: {exc}"
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=reason[:2000] or traceback.format_exc()[-2000:],
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _build(run: ReportRun) -> None:
+    from .figures import report_figures
+    from .pdf import render_pdf
+    from .xlsx import render_xlsx
+
+    period = run.period
+    with translation.override(run.language):
+        figures = report_figures(period=period, subdistrict_id=run.subdistrict_id)
+        figures["commentary"] = commentary_text(period=period, subdistrict=run.subdistrict)
+        _progress(run.pk, 40)
+        pdf = render_pdf(figures)
+        _progress(run.pk, 75)
+        xlsx = render_xlsx(figures)
+        _progress(run.pk, 90)
+    stem = f"dudao-{run.subdistrict.code if run.subdistrict_id else 'district'}-{period.kind}-{period.start:%Y%m}-{run.language}-{run.pk}"
+    run.snapshot = figures
+    for old in (run.file, run.xlsx_file):
+        if old:
+            old.delete(save=False)
+    run.file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    run.xlsx_file.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
+    run.attempts += 1
+    run.save(
+        update_fields=[
+            "snapshot",
+            "file",
+            "xlsx_file",
+            "status",
+            "progress",
+            "finished_at",
+            "attempts",
+        ]
+    )
+
+
+def commentary_text(*, period: Period, subdistrict: Subdistrict | None) -> str:
+    row = ReportCommentary.objects.filter(
+        period_kind=period.kind, year=period.year, number=period.number, subdistrict=subdistrict
+    ).first()
+    return row.text if row else ""
+
+
+@transaction.atomic
+def commentary_save(
+    *, actor: User, period: Period, subdistrict: Subdistrict | None, text: str
+) -> ReportCommentary:
+    """Save the commentary; stored reports of that period and scope are rebuilt with it."""
+    if subdistrict is None and not actor.is_district_admin:
+        raise PermissionDenied(_("只有区管理员可以编辑全区报表的分析说明。"))
+    if subdistrict is not None and not (
+        actor.is_district_admin
+        or (actor.is_subdistrict_admin and actor.subdistrict_id == subdistrict.pk)
+    ):
+        raise PermissionDenied(_("您只能编辑本街道（镇）报表的分析说明。"))
+    row, _created = ReportCommentary.objects.get_or_create(
+        period_kind=period.kind,
+        year=period.year,
+        number=period.number,
+        subdistrict=subdistrict,
+    )
+    row.text, row.updated_by = text.strip(), actor
+    row.full_clean()
+    row.save()
+    stale = ReportRun.objects.filter(
+        period_kind=period.kind,
+        period_start=period.start,
+        subdistrict=subdistrict,
+        status__in=[RunStatus.DONE, RunStatus.FAILED],
+    )
+    for run in stale:
+        run.status, run.progress = RunStatus.QUEUED, 0
+        run.save(update_fields=["status", "progress"])
+        _enqueue(run)
+    return row

@@ -1,0 +1,15 @@
+"""Background builds of report runs."""
+
+from celery import shared_task
+
+from .services import report_build
+
+
+@shared_task(acks_late=True, name="reports.tasks.build_report")
+def build_report(run_id: int) -> str:
+    """Build one run. Safe to run twice: a run already done or being built is left alone.
+
+    `report_build` records any failure on the run (status failed, the reason), so the task
+    itself does not raise and is not retried automatically: the user sees why and retries.
+    """
+    return report_build(run_id).status

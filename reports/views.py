@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .charts_report import report_charts
+from .figures import METRICS, dashboard_figures
+from .forms import CommentaryForm, PeriodForm, ReportRequestForm
+from .models import RunStatus
+from .periods import Period, PeriodKind, latest_complete_period
+from .selectors import get_run_for_user, report_subdistrict_for, run_list
+from .services import commentary_save, commentary_text, report_request, report_retry
+
+RANKINGS = ("coverage_pct", "cadence_pct", "training_coverage_pct", "certified_pct")
+
+
+def _require_reports(user) -> None:
+    if not (user.sees_whole_district or user.is_subdistrict_admin):
+        raise PermissionDenied(_("您的角色不能查看报表。"))
+
+
+def _period_from(request: HttpRequest, form: PeriodForm) -> Period:
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        return Period(d["kind"], d["year"], d["number"])
+    return latest_complete_period(PeriodKind.MONTH, timezone.localdate())
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """District, subdistrict (scoped) or leader (read-only) dashboard for one period."""
+    user = request.user
+    _require_reports(user)
+    subdistrict = report_subdistrict_for(user, request.GET.get("subdistrict"))
+    form = PeriodForm(request.GET if "kind" in request.GET else None, user=user)
+    period = _period_from(request, form)
+    if not form.is_bound:
+        form = PeriodForm(
+            initial={
+                "kind": period.kind,
+                "year": period.year,
+                "number": period.number,
+                "subdistrict": subdistrict,
+            },
+            user=user,
+        )
+    figures = dashboard_figures(
+        period=period, subdistrict_id=subdistrict.pk if subdistrict else None
+    )
+    rank = request.GET.get("rank") if request.GET.get("rank") in RANKINGS else "coverage_pct"
+    ranking = sorted(
+        figures["comparison"],
+        key=lambda r: (r[rank] is None, -(r[rank] or 0), r["name"]),
+    )
+    metrics = [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "value": figures["headline"].get(key),
+            "previous": figures["previous"]["headline"].get(key),
+            "change": figures["change"].get(key),
+        }
+        for key, label, unit in METRICS
+    ]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "f": figures,
+            "period": period,
+            "form": form,
+            "metrics": metrics,
+            "ranking": ranking,
+            "rank": rank,
+            "rankings": [(k, label) for k, label, _u in METRICS if k in RANKINGS],
+            "charts": report_charts(figures),
+            "subdistrict": subdistrict,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def run_list_view(request: HttpRequest) -> HttpResponse:
+    """Built reports in scope and the form to ask for one (not for read-only leaders)."""
+    user = request.user
+    _require_reports(user)
+    can_request = user.is_district_admin or user.is_subdistrict_admin
+    form = ReportRequestForm(request.POST or None, user=user) if can_request else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("领导账号只能查看报表。"))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                run = report_request(
+                    actor=user,
+                    period_kind=d["kind"],
+                    year=d["year"],
+                    number=d["number"],
+                    subdistrict=d["subdistrict"],
+                    language=d["language"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("reports:run-detail", pk=run.pk)
+    return render(
+        request,
+        "reports/run_list.html",
+        {"form": form, "runs": run_list(user=user)[:50]},
+    )
+
+
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk)
+    return render(
+        request,
+        "reports/run_detail.html",
+        {
+            "run": run,
+            "can_retry": run.status == RunStatus.FAILED
+            and (request.user.is_district_admin or request.user.is_subdistrict_admin),
+        },
+    )
+
+
+@require_GET
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = get_run_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": run.progress,
+            "error": run.error,
+            "pdf": reverse("reports:run-download", args=[run.pk, "pdf"]) if run.file else None,
+            "xlsx": reverse("reports:run-download", args=[run.pk, "xlsx"])
+            if run.xlsx_file
+            else None,
+        }
+    )
+
+
+@require_GET
+def run_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    run = get_run_for_user(request.user, pk)
+    field = run.file if fmt == "pdf" else run.xlsx_file
+    if run.status != RunStatus.DONE or not field:
+        raise Http404
+    name = f"{run.scope_label}-{run.period.label}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk, write=True)
+    try:
+        report_retry(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已重新开始生成报表。"))
+    return redirect("reports:run-detail", pk=run.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def commentary_edit(request: HttpRequest) -> HttpResponse:
+    """The commentary of one period and scope: district admin, or the subdistrict's admin."""
+    user = request.user
+    if not (user.is_district_admin or user.is_subdistrict_admin):
+        raise PermissionDenied(_("您的角色不能编辑报表分析说明。"))
+    params = request.GET
+    subdistrict = report_subdistrict_for(user, params.get("subdistrict"))
+    period_form = PeriodForm(params, user=user)
+    if not period_form.is_valid():
+        raise Http404
+    d = period_form.cleaned_data
+    period = Period(d["kind"], d["year"], d["number"])
+    form = CommentaryForm(
+        request.POST or None,
+        initial={"text": commentary_text(period=period, subdistrict=subdistrict)},
+    )
+    if request.method == "POST" and form.is_valid():
+        commentary_save(
+            actor=user, period=period, subdistrict=subdistrict, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("分析说明已保存。"))
+        return redirect(f"{reverse('reports:commentary')}?{params.urlencode()}")
+    return render(
+        request,
+        "reports/commentary_form.html",
+        {"form": form, "period": period, "subdistrict": subdistrict},
+    )

@@ -1,0 +1,168 @@
+"""The certified-on-duty rate against an independent computation in Python over the rows."""
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+
+from certification.models import Certificate, RateBasis, RateTarget, Registration
+from certification.selectors import (
+    BREAKDOWNS,
+    RateFilters,
+    rate_by,
+    rate_dashboard,
+    rate_overall,
+    rate_trend,
+)
+from tests.certification.conftest import certify, random_district
+from trainees.models import Trainee
+
+DATES = (dt.date(2018, 6, 30), dt.date(2022, 1, 1), dt.date(2026, 11, 1))
+
+
+def expected(day: dt.date, key=lambda t: None) -> dict:
+    """Python over the rows: who was on the roster that day, what they held and registered."""
+    certs = defaultdict(list)
+    for c in Certificate.objects.select_related("level"):
+        certs[c.trainee_id].append(c)
+    regs = defaultdict(list)
+    for r in Registration.objects.all():
+        regs[r.trainee_id].append(r)
+    out = defaultdict(lambda: [0, 0, 0])
+    for t in Trainee.objects.select_related("neighbourhood"):
+        if not (t.joined <= day and (t.left_on is None or t.left_on > day)):
+            continue
+        row = out[key(t)]
+        row[0] += 1
+        row[1] += any(c.date_passed <= day for c in certs[t.pk])
+        row[2] += any(r.starts_on <= day <= r.ends_on for r in regs[t.pk])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+KEYS = {
+    "subdistrict": lambda t: t.subdistrict_id,
+    "neighbourhood": lambda t: (t.subdistrict_id, t.neighbourhood_id),
+    "housing_type": lambda t: t.neighbourhood.housing_type if t.neighbourhood_id else "office",
+    "post": lambda t: t.post,
+}
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_rate_as_of_a_date_matches_python_over_the_rows(district, day):
+    district_admin = district.users.district
+    # The data has what makes the rate hard: departures before the date, lapsed registrations.
+    assert Trainee.objects.filter(left_on__lt=day).exists() or day == DATES[0]
+    lapsed = [
+        r
+        for r in Registration.objects.all()
+        if r.ends_on < day
+        and not Registration.objects.filter(
+            certificate=r.certificate, starts_on__lte=day, ends_on__gte=day
+        ).exists()
+    ]
+    assert lapsed or day == DATES[0]
+
+    overall = rate_overall(user=district_admin, on=day)
+    assert (overall.active, overall.certified, overall.registered) == expected(day)[None]
+    for dim, key in KEYS.items():
+        rows = rate_by(user=district_admin, on=day, dimension=dim)
+        got = {
+            ((r.extra["subdistrict_id"], r.key) if dim == "neighbourhood" else r.key): (
+                r.active,
+                r.certified,
+                r.registered,
+            )
+            for r in rows
+        }
+        assert got == expected(day, key), dim
+
+
+def test_level_breakdown_counts_each_worker_at_the_highest_level_held_then(district):
+    day = dt.date(2024, 6, 30)
+    rows = {r.key: r for r in rate_by(user=district.users.district, on=day, dimension="level")}
+    top = defaultdict(int)
+    for t in Trainee.objects.all():
+        if not (t.joined <= day and (t.left_on is None or t.left_on > day)):
+            continue
+        held = [c.level.rank for c in t.certificates.all() if c.date_passed <= day]
+        top[max(held, default=0)] += 1
+    assert rows["none"].active == top[0]
+    assert rows["assistant"].active == top[1]
+    assert rows["intermediate"].active == top[2]
+    assert (
+        sum(r.active for r in rows.values())
+        == rate_overall(user=district.users.district, on=day).active
+    )
+
+
+def test_trend_matches_the_rate_on_each_month_end(district):
+    until = dt.date(2026, 11, 1)
+    trend = rate_trend(user=district.users.district, until=until, months=12)
+    assert [r.key for r in trend][-2:] == [dt.date(2026, 10, 31), until]
+    for row in trend[::4] + trend[-1:]:
+        assert (row.active, row.certified, row.registered) == expected(row.key)[None]
+
+
+def test_worker_who_left_counts_until_the_day_they_left(world):
+    certify(world.colleague, "assistant", dt.date(2020, 6, 20))
+    world.colleague.status, world.colleague.left_on = "left", dt.date(2023, 3, 31)
+    world.colleague.save()
+    before = rate_overall(user=world.users.district, on=dt.date(2023, 3, 30))
+    after = rate_overall(user=world.users.district, on=dt.date(2023, 3, 31))
+    assert (before.active, before.certified) == (3, 1)
+    assert (after.active, after.certified) == (2, 0)
+
+
+def test_gap_in_people_to_reach_the_target(world):
+    for t in (world.worker, world.colleague):
+        certify(t, "assistant", dt.date(2020, 6, 20), registrations=[dt.date(2020, 9, 1)])
+    RateTarget.objects.create(year=2026, target_pct=90, basis=RateBasis.CERTIFIED)
+    board = rate_dashboard(user=world.users.district, on=dt.date(2026, 3, 1))
+    # 3 active, 2 certified: ceil(0.9 × 3) = 3, so one more person.
+    assert board["gap"].needed == 1
+    RateTarget.objects.filter(year=2026).update(basis=RateBasis.REGISTERED)
+    board = rate_dashboard(user=world.users.district, on=dt.date(2026, 3, 1))
+    # Registered 2020-09-01 .. 2023-08-31 and never renewed: nobody is registered in 2026.
+    assert board["overall"].registered == 0
+    assert board["gap"].needed == 3
+
+
+def _dashboard_queries(user, django_assert_max_num_queries):
+    # target, levels, overall, five breakdowns, trend: nine queries.
+    with django_assert_max_num_queries(9):
+        board = rate_dashboard(user=user, on=dt.date(2026, 11, 1))
+    assert set(board["breakdowns"]) == set(BREAKDOWNS)
+    return board
+
+
+def test_dashboard_query_count_is_constant_at_two_data_sizes(world, django_assert_max_num_queries):
+    random_district(world, 10, seed=1)
+    small = _dashboard_queries(world.users.district, django_assert_max_num_queries)
+    random_district(world, 150, seed=2)
+    large = _dashboard_queries(world.users.district, django_assert_max_num_queries)
+    assert large["overall"].active > small["overall"].active + 50
+
+
+def test_each_breakdown_is_one_query(district, django_assert_num_queries):
+    for dim in ("subdistrict", "neighbourhood", "housing_type", "post"):
+        with django_assert_num_queries(1):
+            rate_by(user=district.users.district, on=dt.date(2025, 1, 1), dimension=dim)
+    with django_assert_num_queries(2):  # the levels, then the counts
+        rate_by(user=district.users.district, on=dt.date(2025, 1, 1), dimension="level")
+    with django_assert_num_queries(1):
+        rate_trend(user=district.users.district, until=dt.date(2025, 1, 1))
+
+
+def test_subdistrict_admin_rate_covers_only_their_subdistrict(district):
+    day = dt.date(2025, 1, 1)
+    admin_a = district.users.admin_a
+    own = rate_overall(user=admin_a, on=day)
+    a_only = expected(day, lambda t: t.subdistrict_id)[district.a.pk]
+    assert (own.active, own.certified, own.registered) == a_only
+    assert {r.key for r in rate_by(user=admin_a, on=day, dimension="subdistrict")} == {
+        district.a.pk
+    }
+    filtered = rate_overall(
+        user=district.users.district, on=day, filters=RateFilters(subdistrict_id=district.a.pk)
+    )
+    assert filtered == own or (filtered.active, filtered.certified) == (own.active, own.certified)
