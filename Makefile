@@ -10,7 +10,7 @@ PORT ?= 8000
 # Debian packages the app and its tests use: gettext (translations), CJK fonts (PDFs),
 # Chromium (browser tests), poppler (pdftotext in tests), Node.js and npm (axe-core for the
 # accessibility check), Redis and PostgreSQL (CI, production).
-SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs npm
+SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs:node npm:npm
 CI_PACKAGES := redis-server postgresql
 
 .PHONY: run setup system venv deps messages migrate demo worker check test test-postgres bench loadtest lint fmt prod-check clean

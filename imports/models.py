@@ -55,6 +55,10 @@ class ImportRun(models.Model):
     # A sample of the changes: [{"sheet", "row", "label", "fields": ["手机号：a → b", …]}, …]
     changes = models.JSONField(_("变更示例"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
+    # Times the apply task claimed the run, and its last sign of life (claim or progress):
+    # a run left "applying" by a killed worker is retried or failed by config/sweeper.py.
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,9 +13,11 @@ import logging
 import os
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,7 +161,7 @@ def import_apply_start(*, run: ImportRun, actor: User) -> ImportRun:
             return run  # a second click: the first one is already being applied
         raise ValidationError(_("文件中没有可导入的数据行。"))
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.APPLYING, progress=1
+        status=ImportRun.Status.APPLYING, progress=1, heartbeat_at=timezone.now()
     )
     if claimed:
         transaction.on_commit(lambda: import_apply_task.delay(run.pk, actor.pk))
@@ -173,11 +175,23 @@ def import_apply(*, run: ImportRun, actor: User) -> ImportRun:
     Progress (0–100) is committed while the rows are re-checked, outside the write
     transaction, so that the status page can show it; the writes then happen in one
     transaction together with the run's "applied" status.
+
+    A run still "applying" is claimed again (Celery redelivers the message of a killed
+    worker), but only DUDAO_RUN_MAX_ATTEMPTS times in all: a file that kills the worker every
+    time is not retried forever, and the sweeper (config/sweeper.py) then marks it failed.
     """
     kind = _require_owner(run, actor)
     claimable = [ImportRun.Status.PREVIEWED, ImportRun.Status.APPLYING]
-    claimed = ImportRun.objects.filter(pk=run.pk, status__in=claimable, error_count=0).update(
-        status=ImportRun.Status.APPLYING, progress=2
+    claimed = ImportRun.objects.filter(
+        pk=run.pk,
+        status__in=claimable,
+        error_count=0,
+        attempts__lt=settings.DUDAO_RUN_MAX_ATTEMPTS,
+    ).update(
+        status=ImportRun.Status.APPLYING,
+        progress=2,
+        attempts=F("attempts") + 1,
+        heartbeat_at=timezone.now(),
     )
     run.refresh_from_db()
     if not claimed:
@@ -185,20 +199,22 @@ def import_apply(*, run: ImportRun, actor: User) -> ImportRun:
 
     def progress(done: int, total: int) -> None:
         percent = 10 + (70 * done) // max(total, 1)
-        ImportRun.objects.filter(pk=run.pk).update(progress=min(percent, 80))
+        ImportRun.objects.filter(pk=run.pk).update(
+            progress=min(percent, 80), heartbeat_at=timezone.now()
+        )
 
     run.file.open("rb")
     try:
         data = run.file.read()
     finally:
         run.file.close()
-    ImportRun.objects.filter(pk=run.pk).update(progress=10)
+    ImportRun.objects.filter(pk=run.pk).update(progress=10, heartbeat_at=timezone.now())
     plan = _make_plan(kind, data, run.file_name, actor, progress)
     if plan.errors:
         return _fail(
             run, plan, _("确认导入时重新校验发现错误（数据可能在预览后有变化），未写入任何数据。")
         )
-    ImportRun.objects.filter(pk=run.pk).update(progress=80)
+    ImportRun.objects.filter(pk=run.pk).update(progress=80, heartbeat_at=timezone.now())
     try:
         with transaction.atomic():
             locked = ImportRun.objects.select_for_update().get(pk=run.pk)

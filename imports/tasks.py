@@ -8,9 +8,10 @@ from .models import ImportRun
 from .services import import_apply
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def import_apply_task(run_id: int, actor_id: int) -> str:
-    """Safe to run twice: `import_apply` does nothing for a run already applied or failed."""
+    """Safe to run twice: `import_apply` does nothing for a run already applied or failed, and
+    a killed worker wrote nothing (one transaction), so its redelivered message starts over."""
     run = ImportRun.objects.get(pk=run_id)
     actor = User.objects.get(pk=actor_id)
     return import_apply(run=run, actor=actor).status

@@ -51,6 +51,8 @@ class ReportRun(models.Model):
     xlsx_file = models.FileField(_("Excel 文件"), upload_to=_upload_to, blank=True)
     snapshot = models.JSONField(_("数据快照"), null=True, blank=True)
     error = models.TextField(_("失败原因"), blank=True)
+    # Builds started (the claim counts, a redelivered message that finds the run taken does
+    # not): the sweeper (config/sweeper.py) retries a dead build only while this is low.
     attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,6 +65,9 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The last sign of life: queued, claimed, or progress written. A run "running" whose
+    # heartbeat is old had its worker killed; the sweeper retries or fails it.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,13 +1,12 @@
 """Writes of reports: asking for a run, building it, retrying it, saving the commentary."""
 
-import datetime as dt
 import logging
 import traceback
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,6 @@ from .models import ReportCommentary, ReportRun, RunStatus
 from .periods import Period
 
 log = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(minutes=10)
 
 
 def report_scope_check(*, actor: User, subdistrict: Subdistrict | None, write: bool) -> None:
@@ -90,29 +88,37 @@ def report_retry(*, actor: User, run: ReportRun) -> ReportRun:
     if run.status != RunStatus.FAILED:
         raise ValidationError(_("只有失败的报表可以重新生成。"))
     run.status, run.progress, run.error = RunStatus.QUEUED, 0, ""
-    run.save(update_fields=["status", "progress", "error"])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "progress", "error", "heartbeat_at"])
     _enqueue(run)
     return run
 
 
 def _progress(run_id: int, progress: int, **fields) -> None:
-    # Outside any transaction: the run page polls these values while the build goes on.
-    ReportRun.objects.filter(pk=run_id).update(progress=progress, **fields)
+    # Outside any transaction: the run page polls these values while the build goes on, and
+    # the sweeper reads the heartbeat to tell a slow build from a dead one.
+    ReportRun.objects.filter(pk=run_id).update(
+        progress=progress, heartbeat_at=timezone.now(), **fields
+    )
 
 
 def report_build(run_id: int) -> ReportRun:
     """Compute the figures, render the PDF and the workbook, store them. Idempotent.
 
-    Only a queued run is built (a retry or a new commentary queues it again); a run done,
-    failed or being built is left alone, and two workers cannot claim the same run (the
-    claim is a conditional UPDATE). Any exception marks the run failed with its reason.
+    Only a queued run is built (a retry, a new commentary or the sweeper queues it again); a
+    run done, failed or being built is left alone, and two workers cannot claim the same run
+    (the claim is a conditional UPDATE). Any exception marks the run failed with its reason.
+    A run left "running" by a killed worker is not claimed here, even when Celery redelivers
+    its message: the sweeper (config/sweeper.py) queues it again or fails it.
     """
-    # A run left "running" by a worker that died is claimed again once it is clearly stale.
-    stale = timezone.now() - STALE_AFTER
-    claimed = (
-        ReportRun.objects.filter(pk=run_id)
-        .filter(Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING, started_at__lt=stale))
-        .update(status=RunStatus.RUNNING, progress=5, started_at=timezone.now(), error="")
+    now = timezone.now()
+    claimed = ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING,
+        progress=5,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        error="",
     )
     run = ReportRun.objects.select_related("subdistrict").get(pk=run_id)
     if not claimed:
@@ -152,8 +158,8 @@ def _build(run: ReportRun) -> None:
             old.delete(save=False)
     run.file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     run.xlsx_file.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
-    run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-    run.attempts += 1
+    run.status, run.progress = RunStatus.DONE, 100
+    run.finished_at = run.heartbeat_at = timezone.now()
     run.save(
         update_fields=[
             "snapshot",
@@ -162,7 +168,7 @@ def _build(run: ReportRun) -> None:
             "status",
             "progress",
             "finished_at",
-            "attempts",
+            "heartbeat_at",
         ]
     )
 
@@ -202,7 +208,7 @@ def commentary_save(
         status__in=[RunStatus.DONE, RunStatus.FAILED],
     )
     for run in stale:
-        run.status, run.progress = RunStatus.QUEUED, 0
-        run.save(update_fields=["status", "progress"])
+        run.status, run.progress, run.heartbeat_at = RunStatus.QUEUED, 0, timezone.now()
+        run.save(update_fields=["status", "progress", "heartbeat_at"])
         _enqueue(run)
     return row

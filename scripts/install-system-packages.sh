@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages named as arguments that are not installed yet.
+# "package:command" skips the package when the command is already on PATH (e.g. npm that
+# came with a Node.js build from elsewhere, which Debian's npm package would conflict with).
 set -euo pipefail
 missing=()
-for pkg in "$@"; do
+for spec in "$@"; do
+  pkg=${spec%%:*}
+  cmd=${spec#*:}
+  if [ "$cmd" != "$spec" ] && command -v "$cmd" >/dev/null 2>&1; then
+    continue
+  fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

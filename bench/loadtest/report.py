@@ -164,6 +164,16 @@ def render(args: argparse.Namespace, results: dict) -> tuple[str, bool]:
             else f"**Not met**: {total.failures} errors, p95 {p95:.0f} ms."
         ),
         "",
+        *(
+            [
+                f"**Caution**: the machine was busy with other work (load average "
+                f"{args.load_before:.1f} on {os.cpu_count()} CPUs), so these figures measure "
+                f"that contention as much as Dudao; run `make loadtest` on a quiet machine.",
+                "",
+            ]
+            if args.load_before is not None and args.load_before > (os.cpu_count() or 1)
+            else []
+        ),
         *table([*groups, total], seconds),
         "",
         f"Requests per second (locust): {rate:.1f}." if rate is not None else "",
