@@ -85,6 +85,8 @@ prod-check: deps ## Django's deployment checklist against the production setting
 	@DJANGO_SETTINGS_MODULE=config.settings.production \
 	 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9)} \
 	 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-dudao.cn.gov.local} \
+	 DUDAO_PII_KEY=$${DUDAO_PII_KEY:-$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')} \
+	 DUDAO_PII_HASH_KEY=$${DUDAO_PII_HASH_KEY:-prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9)} \
 	 DATABASE_URL=$${DATABASE_URL:-postgres://dudao@localhost/dudao} \
 	 CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://localhost:6379/0} \
 	 $(MANAGE) check --deploy --fail-level WARNING

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_diff, audit_record, audit_snapshot
 from trainees.models import Trainee
 
 from .models import (
@@ -31,6 +33,8 @@ from .models import (
     SubjectResult,
 )
 from .rules import add_months, registration_end, window_pass_year
+
+CERTIFICATE_FIELDS = ("trainee", "level", "number", "date_passed", "date_issued")
 
 
 def _require_manager(actor: User | None, trainee: Trainee) -> None:
@@ -90,7 +94,7 @@ def attempt_record(
             subject=subject,
             defaults={"score": score, "passed": score is not None and score >= subject.pass_mark},
         )
-    certificate_award_if_passed(trainee=trainee, level=level)
+    certificate_award_if_passed(trainee=trainee, level=level, actor=actor)
     return attempt
 
 
@@ -125,7 +129,11 @@ def level_pass_date(*, trainee: Trainee, level: Level) -> dt.date | None:
 
 @transaction.atomic
 def certificate_award_if_passed(
-    *, trainee: Trainee, level: Level, issued_on: dt.date | None = None
+    *,
+    trainee: Trainee,
+    level: Level,
+    issued_on: dt.date | None = None,
+    actor: User | None = None,
 ) -> Certificate | None:
     """Create the level's certificate if the worker has passed it; idempotent.
 
@@ -147,6 +155,12 @@ def certificate_award_if_passed(
     )
     certificate.full_clean()
     certificate.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=certificate,
+        changes=audit_diff({}, audit_snapshot(certificate, CERTIFICATE_FIELDS)),
+    )
     return certificate
 
 
@@ -160,7 +174,7 @@ def review_record(
     review, _created = SeniorReview.objects.update_or_create(
         trainee=trainee, level=level, decided_on=decided_on, defaults={"passed": passed}
     )
-    certificate_award_if_passed(trainee=trainee, level=level)
+    certificate_award_if_passed(trainee=trainee, level=level, actor=actor)
     return review
 
 
@@ -212,7 +226,22 @@ def registration_first(
     )
     registration.full_clean()
     registration.save()
+    _audit_registration(registration, actor)
     return registration
+
+
+def _audit_registration(registration: Registration, actor: User | None) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=registration.certificate,
+        changes={
+            str(registration.get_kind_display()): [
+                None,
+                f"{registration.starts_on.isoformat()}–{registration.ends_on.isoformat()}",
+            ]
+        },
+    )
 
 
 @transaction.atomic
@@ -269,6 +298,7 @@ def registration_renew(
     )
     registration.full_clean()
     registration.save()
+    _audit_registration(registration, actor)
     return registration
 
 

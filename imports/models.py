@@ -7,6 +7,7 @@ class ImportKind(models.TextChoices):
     WORKERS = "workers", _("社区工作者名册")
     SUPERVISORS = "supervisors", _("督导师及督导关系")
     ATTENDANCE = "attendance", _("培训出勤")
+    EXAMS = "exams", _("考试成绩")
 
 
 class ImportRun(models.Model):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import audit_export
 from trainees.exports import write_xlsx
 
 from .forms import UploadForm
@@ -67,6 +68,12 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def import_export(request: HttpRequest, kind: str) -> HttpResponse:
     import_kind = _kind_for_user(request, kind)
+    audit_export(
+        actor=request.user,
+        what=f"imports.{import_kind.code}",
+        filters={},
+        full_id=request.user.sees_full_id_numbers,
+    )
     stamp = dt.date.today().strftime("%Y%m%d")
     return _attachment(
         build_export(import_kind, request.user),

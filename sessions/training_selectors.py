@@ -454,6 +454,20 @@ def pending_leave(*, user: User):
     )
 
 
+def get_leave_request_for_user(user: User, pk: int):
+    """A leave request of an enrolment in scope, whatever its state; 404 otherwise."""
+    from .models import LeaveRequest
+
+    leave = (
+        LeaveRequest.objects.filter(pk=pk, enrolment__in=enrolment_scope(user))
+        .select_related("enrolment__trainee", "enrolment__event", "enrolment__sitting")
+        .first()
+    )
+    if leave is None:
+        raise Http404
+    return leave
+
+
 def attendance_for_trainee(*, user: User, trainee: Trainee) -> QuerySet[Attendance]:
     return Attendance.objects.filter(
         trainee=trainee, enrolment__in=enrolment_scope(user)

@@ -274,11 +274,18 @@ def enrolments_place(*, event: TrainingEvent, actor: User) -> Placement:
     """
     if not can_manage_event(actor, event):
         raise PermissionDenied(_("只有主办方管理员可以安排场次。"))
-    sittings = list(
-        event.sittings.select_for_update()
-        .annotate(n=Count("enrolments"))
-        .order_by("date", "start_time", "pk")
+    # Lock the sittings first (PostgreSQL refuses FOR UPDATE together with GROUP BY), then
+    # count their enrolments in a second query.
+    locked = list(event.sittings.select_for_update().order_by("date", "start_time", "pk"))
+    counts = dict(
+        Enrolment.objects.filter(sitting__in=locked)
+        .values("sitting_id")
+        .annotate(n=Count("pk"))
+        .values_list("sitting_id", "n")
     )
+    sittings = locked
+    for s in sittings:
+        s.n = counts.get(s.pk, 0)
     pending = list(
         event.enrolments.filter(sitting__isnull=True)
         .order_by(

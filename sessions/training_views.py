@@ -29,7 +29,7 @@ from .checkin import (
     token_issue,
     token_read,
 )
-from .models import AttendanceStatus, TrainingKind
+from .models import AttendanceStatus, LeaveRequest, TrainingKind
 from .training_forms import AudienceForm, EventForm, LeaveForm, MoveForm, SittingForm, marks_from
 from .training_selectors import (
     can_manage_event,
@@ -41,6 +41,7 @@ from .training_selectors import (
     event_sittings,
     get_enrolment_for_user,
     get_event_for_user,
+    get_leave_request_for_user,
     get_sitting_for_user,
     hours_per_worker,
     my_trainings,
@@ -607,8 +608,10 @@ def leave_list_view(request: HttpRequest) -> HttpResponse:
 def leave_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_mark(request.user):
         raise PermissionDenied(_("只有管理员可以审批请假。"))
-    leave = pending_leave(user=request.user).filter(pk=pk).first()
-    if leave is None:
+    # Another subdistrict's request does not exist for this administrator (404); one of their
+    # own already decided (by a colleague, in another tab) is only a message.
+    leave = get_leave_request_for_user(request.user, pk)
+    if leave.state != LeaveRequest.State.PENDING:
         messages.error(request, _("该请假申请不存在或已处理。"))
         return redirect("training:leave-list")
     approve = request.POST.get("decision") == "approve"

@@ -43,16 +43,9 @@ class SupervisorListView(SingleTableMixin, FilterView):
 
 def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supervisor = get_supervisor_for_user(request.user, pk)
-    assignments = list(
-        Assignment.objects.filter(supervisor=supervisor).select_related(
-            "trainee", "trainee__subdistrict", "trainee__neighbourhood"
-        )
-    )
-    if request.user.is_subdistrict_admin:
-        # A subdistrict administrator sees the pairings with their own workers only.
-        assignments = [
-            a for a in assignments if a.trainee.subdistrict_id == request.user.subdistrict_id
-        ]
+    # Only the pairings in the viewer's scope: a subdistrict administrator's own workers, a
+    # worker's own pairing (not the supervisor's other trainees).
+    assignments = list(assignment_list(user=request.user).filter(supervisor=supervisor))
     return render(
         request,
         "supervisors/detail.html",

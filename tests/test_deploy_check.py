@@ -16,6 +16,8 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_ALLOWED_HOSTS": "dudao.changning.example",
         "DATABASE_URL": "postgres://dudao@127.0.0.1:5432/dudao",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "DUDAO_PII_KEY": "uJ8mGfQe2VbKcA1sWn0pXyZr3tLd4hEo5iFj6kMq7Ns=",
+        "DUDAO_PII_HASH_KEY": "production-like-hash-key-with-enough-entropy-0123456789",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

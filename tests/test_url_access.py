@@ -16,6 +16,7 @@ The house rules the table encodes:
 """
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -28,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve
+from openpyxl import load_workbook
 
 from accounts.models import Notification
 from certification.models import ExamYear
@@ -37,6 +39,7 @@ from sessions.checkin import token_issue
 from sessions.models import LeaveRequest, SessionStatus, TrainingKind
 from supervisors.models import Assignment
 from tests.certification.conftest import certify
+from tests.factories import AssignmentFactory
 from tests.imports.conftest import roster_row, xlsx_bytes
 from tests.sessions.conftest import make_session
 from tests.training.conftest import enrol, make_event, make_sitting
@@ -134,18 +137,19 @@ IMPORT_RUN = _by_side(
 
 
 def formats(*fmts: str, base: list[Target] = NONE) -> list[Target]:
-    """Each target once per file format (the `fmt` URL argument)."""
-    return [
-        Target(
+    """The first target in every file format (the `fmt` URL argument), the others in the
+    first format: the format does not change who may download what."""
+
+    def one(t: Target, fmt: str) -> Target:
+        return Target(
             f"{t.label} {fmt}" if t.label != "-" else fmt,
-            (lambda o, t=t, fmt=fmt: {**t.kwargs(o), "fmt": fmt}),
+            (lambda o: {**t.kwargs(o), "fmt": fmt}),
             t.sees,
             t.manages,
             t.query,
         )
-        for t in base
-        for fmt in fmts
-    ]
+
+    return [one(base[0], fmt) for fmt in fmts] + [one(t, fmts[0]) for t in base[1:]]
 
 
 # A list filtered on a subdistrict outside the persona's scope is a 404, not an empty list.
@@ -592,6 +596,14 @@ def objects(world) -> SimpleNamespace:
             errors=[{"sheet": "名册", "row": 2, "column": "姓名", "value": "", "message": "必填"}],
         )
 
+    # A past pairing of their supervisor's: the worker must not read about 顾建国 there.
+    AssignmentFactory(
+        supervisor=w.supervisor,
+        trainee=w.colleague,
+        started_on=dt.date(2024, 1, 1),
+        ended_on=dt.date(2024, 12, 31),
+        end_reason="调岗",
+    )
     Notification.objects.create(user=users.worker, title="请确认督导记录")
     return SimpleNamespace(
         world=w,
@@ -665,6 +677,32 @@ def outcome(response) -> Expected:
     return response.status_code
 
 
+# Workers each persona must never read about, on any page or in any file it gets.
+UNSEEN = {
+    "worker": ("沈丽华", "顾建国"),
+    "supervisor": ("沈丽华",),  # 顾建国 was theirs once: their own history
+    "other_supervisor": ("陆晓燕", "顾建国"),
+    "admin_a": ("沈丽华",),
+    "admin_b": ("陆晓燕", "顾建国"),
+}
+
+
+def text_of(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"].startswith(XLSX):
+        workbook = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    if response["Content-Type"].startswith("application/pdf"):
+        return ""  # built from the same scoped selectors as the pages
+    return body.decode("utf-8-sig")
+
+
 def path_of(name: str, target: Target, o: SimpleNamespace) -> str:
     url = reverse(name, kwargs=target.kwargs(o))
     query = target.query(o)
@@ -699,26 +737,35 @@ def test_url_answers_every_persona_as_expected(name, objects, clients):
                         f"GET {path} [{target.label}] as {persona}: "
                         f"content type {response['Content-Type']}, want {expected_type}"
                     )
+                    continue
+                text = text_of(response)
+                leaked = [n for n in UNSEEN.get(persona, ()) if n in text]
+                if leaked:
+                    mismatches.append(
+                        f"GET {path} [{target.label}] as {persona}: shows {', '.join(leaked)}"
+                    )
 
     if spec.data is not None:
+        # One snapshot around all the refused POSTs: taking one per POST would cost more than
+        # the requests themselves.
         rule = spec.post or spec.get
+        before = snapshot()
         for target in spec.targets:
             path = path_of(name, target, o)
             for persona in PERSONAS:
                 want = rule(persona, target)
                 if want not in (LOGIN, 403, 404):
                     continue  # allowed to write: the app's own tests cover what it writes
-                before = snapshot()
                 response = clients[persona].post(path, spec.data(o, target))
                 got = outcome(response)
                 if got != want:
                     mismatches.append(
                         f"POST {path} [{target.label}] as {persona}: want {want}, got {got}"
                     )
-                if snapshot() != before:
-                    mismatches.append(
-                        f"POST {path} [{target.label}] as {persona}: refused, but data changed"
-                    )
+        after = snapshot()
+        changed = sorted(label for label in before if before[label] != after[label])
+        if changed:
+            mismatches.append(f"POST {name}: refused, but changed {', '.join(changed)}")
     assert not mismatches, "\n".join(mismatches)
 
 

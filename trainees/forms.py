@@ -18,6 +18,14 @@ class DateInput(forms.DateInput):
 class TraineeForm(forms.ModelForm):
     """Checks the shape of each field; the service checks the rules that span fields and scope."""
 
+    # Not a model field: the model stores it encrypted (trainees/pii.py).
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=40,  # full-width input is longer before normalising
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "maxlength": 40}),
+        help_text=_("18位，最后一位可为X；性别和出生日期可留空，将按身份证号自动填写。"),
+    )
+
     class Meta:
         model = Trainee
         fields = [
@@ -41,11 +49,9 @@ class TraineeForm(forms.ModelForm):
             "birth_date": DateInput(),
             "started_community_work": DateInput(),
             "joined": DateInput(),
-            "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
             "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
         help_texts = {
-            "id_number": _("18位，最后一位可为X；性别和出生日期可留空，将按身份证号自动填写。"),
             "neighbourhood": _("留空表示在街道社区办工作。"),
         }
 
@@ -53,8 +59,8 @@ class TraineeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
-        self.fields["id_number"].max_length = 40  # full-width input is longer before normalising
-        self.fields["id_number"].widget.attrs["maxlength"] = 40
+        if self.instance.pk and "id_number" not in self.initial:
+            self.initial["id_number"] = self.instance.id_number
         neighbourhoods = Neighbourhood.objects.select_related("subdistrict")
         if user.is_subdistrict_admin:
             self.fields["subdistrict"].queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)

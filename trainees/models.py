@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .pii import id_number_hash, id_number_tail, pii_decrypt, pii_encrypt
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -63,7 +65,11 @@ class Trainee(models.Model):
     name = models.CharField(_("姓名"), max_length=40)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    # The ID number is never stored in clear (trainees/pii.py): `id_number` below is a property
+    # over these three columns. Look up by `id_number_hash=id_number_hash(number)`.
+    id_number_encrypted = models.TextField(_("身份证号（密文）"), editable=False)
+    id_number_hash = models.CharField(_("身份证号（散列）"), max_length=64, editable=False)
+    id_number_tail = models.CharField(_("身份证号后四位"), max_length=4, editable=False)
     mobile = models.CharField(_("手机号"), max_length=11, blank=True)
     political_status = models.CharField(
         _("政治面貌"),
@@ -120,6 +126,7 @@ class Trainee(models.Model):
         verbose_name = _("社区工作者")
         verbose_name_plural = _("社区工作者")
         constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="trainee_id_number_unique"),
             models.CheckConstraint(
                 condition=~models.Q(status="left") | models.Q(left_on__isnull=False),
                 name="trainee_left_has_date",
@@ -133,10 +140,34 @@ class Trainee(models.Model):
             models.Index(fields=["subdistrict", "status"], name="trainee_subdistrict_status"),
             models.Index(fields=["name"], name="trainee_name"),
             models.Index(fields=["mobile"], name="trainee_mobile"),
+            models.Index(fields=["id_number_tail"], name="trainee_id_number_tail"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def id_number(self) -> str:
+        """The ID number in clear, decrypted once per loaded value."""
+        token = self.id_number_encrypted
+        if not token:
+            return ""
+        cached = self.__dict__.get("_id_number_plain")
+        if cached is None or cached[0] != token:
+            cached = (token, pii_decrypt(token))
+            self.__dict__["_id_number_plain"] = cached
+        return cached[1]
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        plain = value or ""
+        if plain and plain == (self.id_number if self.id_number_encrypted else None):
+            return  # unchanged: keep the ciphertext (a re-encryption would look like an edit)
+        token = pii_encrypt(plain) if plain else ""
+        self.id_number_encrypted = token
+        self.id_number_hash = id_number_hash(plain) if plain else ""
+        self.id_number_tail = id_number_tail(plain)
+        self.__dict__["_id_number_plain"] = (token, plain)
 
     def age_on(self, day: dt.date) -> int:
         return (

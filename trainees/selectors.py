@@ -34,14 +34,25 @@ def trainee_list(*, user: User, search: str = "") -> QuerySet[Trainee]:
 
 
 def trainee_search_q(search: str) -> Q:
-    """Name fragment, ID-number tail (the part people read off a card) or phone number."""
+    """Name fragment, ID-number tail (the part people read off a card) or phone number.
+
+    Only the last 4 characters of an ID number are stored searchable (trainees/pii.py): a
+    longer tail matches on its last 4, a whole number on its keyed hash.
+    """
     from .identity import id_number_normalise
+    from .pii import TAIL_LENGTH, id_number_hash
 
     term = search.strip()
     tail = id_number_normalise(term)
     q = Q(name__icontains=term)
     if tail and tail.replace("X", "").isdigit():
-        q |= Q(id_number__endswith=tail) | Q(mobile__contains=tail)
+        if len(tail) == 18:
+            q |= Q(id_number_hash=id_number_hash(tail))
+        elif len(tail) >= TAIL_LENGTH:
+            q |= Q(id_number_tail=tail[-TAIL_LENGTH:])
+        else:
+            q |= Q(id_number_tail__endswith=tail)
+        q |= Q(mobile__contains=tail)
     return q
 
 

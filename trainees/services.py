@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_diff, audit_record, audit_snapshot
 
 from .identity import id_number_birth_date, id_number_gender, id_number_validate, mobile_validate
 from .models import Trainee, TraineeStatus
+from .pii import id_number_hash
 
 EDITABLE_FIELDS = (
     "name",
@@ -32,8 +35,12 @@ EDITABLE_FIELDS = (
 )
 
 
+# What the worker's change history shows (the ID number masked by audit_snapshot).
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "status", "left_on")
+
+
 def _id_number_taken(number: str, pk: int | None) -> bool:
-    return Trainee.objects.filter(id_number=number).exclude(pk=pk).exists()
+    return Trainee.objects.filter(id_number_hash=id_number_hash(number)).exclude(pk=pk).exists()
 
 
 def trainee_rule_errors(
@@ -123,6 +130,13 @@ def trainee_create(*, actor: User, **fields: Any) -> Trainee:
     _check_rules(trainee, actor=actor)
     trainee.full_clean()
     trainee.save()
+    after = audit_snapshot(trainee, AUDITED_FIELDS)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=trainee,
+        changes=audit_diff({}, {k: v for k, v in after.items() if v not in ("", None)}),
+    )
     return trainee
 
 
@@ -131,13 +145,21 @@ def trainee_update(*, trainee: Trainee, actor: User, **fields: Any) -> Trainee:
     _require_editor(actor)
     if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
+    before = audit_snapshot(trainee, AUDITED_FIELDS)
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(trainee, key, value)
     _check_rules(trainee, actor=actor)
     trainee.full_clean()
     trainee.save()
+    _audit_update(trainee, actor, before)
     return trainee
+
+
+def _audit_update(trainee: Trainee, actor: User, before: dict[str, Any]) -> None:
+    changes = audit_diff(before, audit_snapshot(trainee, AUDITED_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=trainee, changes=changes)
 
 
 @transaction.atomic
@@ -150,10 +172,12 @@ def trainee_mark_left(*, trainee: Trainee, actor: User, left_on: dt.date) -> Tra
         raise ValidationError({"left_on": [_("离职日期不能早于入职日期。")]})
     if left_on > dt.date.today():
         raise ValidationError({"left_on": [_("离职日期不能晚于今天。")]})
+    before = audit_snapshot(trainee, AUDITED_FIELDS)
     trainee.status = TraineeStatus.LEFT
     trainee.left_on = left_on
     trainee.full_clean()
     trainee.save(update_fields=["status", "left_on", "updated_at"])
+    _audit_update(trainee, actor, before)
     return trainee
 
 
@@ -165,8 +189,10 @@ def trainee_set_status(*, trainee: Trainee, actor: User, status: str) -> Trainee
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     if status == TraineeStatus.LEFT:
         raise ValidationError(_("请使用“办理离职”记录离职日期。"))
+    before = audit_snapshot(trainee, AUDITED_FIELDS)
     trainee.status = status
     trainee.left_on = None
     trainee.full_clean()
     trainee.save(update_fields=["status", "left_on", "updated_at"])
+    _audit_update(trainee, actor, before)
     return trainee

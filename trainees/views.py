@@ -9,6 +9,9 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from audit.models import AuditAction
+from audit.selectors import audit_history_lines
+from audit.services import audit_export, audit_record
 from certification.selectors import worker_certification
 from supervisors.models import Assignment
 
@@ -45,7 +48,16 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
         request.GET, queryset=trainee_list(user=request.user), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    rows = roster_rows(queryset, full_id=request.user.sees_full_id_numbers)
+    # Masked by default (PIPL); district administrators may ask for full ID numbers, and
+    # every export is logged with its filters and whether it was unmasked.
+    full_id = request.user.sees_full_id_numbers and request.GET.get("full_id") == "1"
+    audit_export(
+        actor=request.user,
+        what="trainees.roster",
+        filters={k: v for k, v in request.GET.items() if k != "full_id"},
+        full_id=full_id,
+    )
+    rows = roster_rows(queryset, full_id=full_id)
     stamp = dt.date.today().strftime("%Y%m%d")
     filename = _("社区工作者名册") + f"-{stamp}"
     if fmt == "xlsx":
@@ -64,6 +76,8 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk)
     full = request.user.sees_full_id_numbers
+    if full:
+        audit_record(actor=request.user, action=AuditAction.UNMASK, obj=trainee)
     assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
     return render(
         request,
@@ -75,6 +89,7 @@ def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk)
             else mobile_mask(trainee.mobile),
             "assignments": assignments,
+            "history": audit_history_lines(trainee, *trainee.certificates.all()),
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": request.user.can_edit_workers,
             "status_form": StatusForm(initial={"status": trainee.status}),

@@ -1,5 +1,7 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +15,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+
+
+def _insecure_key(purpose: str) -> str:
+    """Derived from a public string, so the same everywhere: never for real data."""
+    digest = hashlib.sha256(f"dudao-INSECURE-local-{purpose}-key".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+# ID numbers are encrypted at rest and looked up by a keyed hash (trainees/pii.py). These
+# defaults are derived from a public string: INSECURE, for development and tests only;
+# production.py requires both from the environment. DUDAO_PII_KEY: comma-separated Fernet
+# keys, the current one first (`manage.py rotate_pii_key`).
+DUDAO_PII_KEYS = env.list("DUDAO_PII_KEY", default=[_insecure_key("pii")])
+DUDAO_PII_HASH_KEY = env("DUDAO_PII_HASH_KEY", default=_insecure_key("pii-hash"))
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -37,6 +54,7 @@ INSTALLED_APPS = [
     "certification",
     "reports",
     "imports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",

@@ -5,6 +5,9 @@ from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# ID-number encryption and look-up keys (trainees/pii.py): no insecure default in production.
+DUDAO_PII_KEYS = env.list("DUDAO_PII_KEY")
+DUDAO_PII_HASH_KEY = env("DUDAO_PII_HASH_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES["default"] = env.db("DATABASE_URL")

@@ -4,11 +4,12 @@ from django.http import Http404
 
 from .attendance import AttendanceKind
 from .base import ImportKindBase
+from .exams import ExamsKind
 from .supervisors import SupervisorsKind
 from .workers import WorkersKind
 
 KINDS: dict[str, ImportKindBase] = {
-    kind.code: kind for kind in (WorkersKind(), SupervisorsKind(), AttendanceKind())
+    kind.code: kind for kind in (WorkersKind(), SupervisorsKind(), AttendanceKind(), ExamsKind())
 }
 
 

@@ -22,6 +22,7 @@ from sessions.models import AttendanceStatus, Sitting
 from sessions.training_selectors import enrolment_scope
 from sessions.training_services import attendance_mark
 from trainees.identity import id_number_mask, id_number_normalise
+from trainees.pii import id_number_hash
 
 from ..readers import CellError, cell_text, header_key, parse_date, parse_id_number_cell
 from .base import (
@@ -152,11 +153,12 @@ class AttendanceKind(ImportKindBase):
             except CellError:
                 continue
         # What this actor may mark: enrolments in scope, by (sitting, ID number).
+        by_hash = {id_number_hash(n): n for n in ids}
         enrolments = {
-            (sitting_id, id_number): (pk, status)
-            for pk, sitting_id, id_number, status in enrolment_scope(actor)
-            .filter(trainee__id_number__in=ids, sitting__isnull=False)
-            .values_list("pk", "sitting_id", "trainee__id_number", "attendance__status")
+            (sitting_id, by_hash[hashed]): (pk, status)
+            for pk, sitting_id, hashed, status in enrolment_scope(actor)
+            .filter(trainee__id_number_hash__in=by_hash, sitting__isnull=False)
+            .values_list("pk", "sitting_id", "trainee__id_number_hash", "attendance__status")
         }
         seen: dict[tuple[int, int], int] = {}
         for sheet, number, row in rows:

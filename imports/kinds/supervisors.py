@@ -35,6 +35,7 @@ from supervisors.models import Assignment, QualificationLevel, SupervisionMode, 
 from supervisors.services import assignment_end, assignments_bulk_create
 from trainees.identity import id_number_mask, id_number_normalise, id_number_validate
 from trainees.models import Trainee, TraineeStatus
+from trainees.pii import id_number_hash
 
 from ..readers import (
     CellError,
@@ -394,7 +395,7 @@ class SupervisorsKind(ImportKindBase):
                 number = id_number_validate(id_number_normalise(parse_id_number_cell(raw)))
             except ValidationError as exc:
                 raise CellError(" ".join(exc.messages)) from exc
-            trainee = Trainee.objects.filter(id_number=number).first()
+            trainee = Trainee.objects.filter(id_number_hash=id_number_hash(number)).first()
             if trainee is None:
                 raise CellError(_("系统中没有该身份证号的社区工作者。"))
             return trainee
@@ -460,11 +461,12 @@ class SupervisorsKind(ImportKindBase):
         for _n, row in rows:
             with contextlib.suppress(CellError):
                 ids.add(id_number_normalise(parse_id_number_cell(row.get("trainee_id_number"))))
-        trainees = {t.id_number: t for t in Trainee.objects.filter(id_number__in=ids)}
+        hashes = [id_number_hash(n) for n in ids]
+        trainees = {t.id_number: t for t in Trainee.objects.filter(id_number_hash__in=hashes)}
         current = {
             a.trainee_id: a
             for a in Assignment.objects.filter(
-                trainee__id_number__in=ids, ended_on__isnull=True
+                trainee__id_number_hash__in=hashes, ended_on__isnull=True
             ).select_related("supervisor")
         }
         loads = Counter(

@@ -41,6 +41,7 @@ from trainees.models import (
     Trainee,
     TraineeStatus,
 )
+from trainees.pii import id_number_hash
 from trainees.selectors import trainee_list
 from trainees.services import trainee_rule_errors
 
@@ -431,7 +432,8 @@ class WorkersKind(ImportKindBase):
         ordered = sorted(ids)
         found: dict[str, Trainee] = {}
         for start in range(0, len(ordered), CHUNK):
-            for t in Trainee.objects.filter(id_number__in=ordered[start : start + CHUNK]):
+            hashes = [id_number_hash(n) for n in ordered[start : start + CHUNK]]
+            for t in Trainee.objects.filter(id_number_hash__in=hashes):
                 found[t.id_number] = t
         return found
 
@@ -686,7 +688,7 @@ class WorkersKind(ImportKindBase):
                 trainee.updated_at = now
             Trainee.objects.bulk_update(
                 payload.changed,
-                sorted(payload.changed_fields | {"updated_at"}),
+                sorted(_columns(payload.changed_fields) | {"updated_at"}),
                 batch_size=1000,
             )
 
@@ -694,16 +696,24 @@ class WorkersKind(ImportKindBase):
     def _check_unchanged_since_plan(payload: WorkersPayload) -> None:
         # The plan was checked outside this transaction (so that progress could be shown);
         # if anyone changed or added one of these workers since, the checks no longer hold.
-        ids = sorted([*payload.seen, *payload.new_ids])
+        by_hash = {id_number_hash(n): n for n in [*payload.seen, *payload.new_ids]}
+        hashes = sorted(by_hash)
         moved = 0
-        for start in range(0, len(ids), CHUNK):
-            for id_number, updated_at in Trainee.objects.filter(
-                id_number__in=ids[start : start + CHUNK]
-            ).values_list("id_number", "updated_at"):
-                if payload.seen.get(id_number) != updated_at:
+        for start in range(0, len(hashes), CHUNK):
+            for hashed, updated_at in Trainee.objects.filter(
+                id_number_hash__in=hashes[start : start + CHUNK]
+            ).values_list("id_number_hash", "updated_at"):
+                if payload.seen.get(by_hash[hashed]) != updated_at:
                     moved += 1
         if moved:
             raise ValidationError(
                 _("校验之后有 %(n)d 名社区工作者的档案被修改或新增，请重新上传预览。")
                 % {"n": moved}
             )
+
+
+def _columns(fields: set[str]) -> set[str]:
+    """Model columns behind the attributes: the ID number is stored as three (trainees/pii.py)."""
+    if "id_number" not in fields:
+        return set(fields)
+    return (fields - {"id_number"}) | {"id_number_encrypted", "id_number_hash", "id_number_tail"}

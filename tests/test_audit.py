@@ -1,0 +1,71 @@
+"""The audit trail: edits with their diff, exports and unmaskings, history on the worker page."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditAction, AuditEvent
+from certification.services import attempt_record
+from tests.certification.conftest import exam, level, scores
+from trainees.services import trainee_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edit_records_who_changed_what_with_the_id_number_masked(world):
+    worker, admin = world.worker, world.users.admin_a
+    old_mobile = worker.mobile
+    trainee_update(trainee=worker, actor=admin, mobile="13800001111", name="陆小燕")
+    event = AuditEvent.objects.get(object_type="trainees.trainee", object_id=str(worker.pk))
+    assert (event.action, event.actor, event.actor_name) == (AuditAction.UPDATE, admin, "admin_a")
+    assert event.changes == {"name": ["陆晓燕", "陆小燕"], "mobile": [old_mobile, "13800001111"]}
+    # Saving without a change records nothing.
+    trainee_update(trainee=worker, actor=admin, mobile="13800001111")
+    assert AuditEvent.objects.count() == 1
+
+
+def test_id_numbers_are_masked_in_the_diff(world):
+    from tests.factories import make_id_number
+
+    worker = world.worker
+    old, new = worker.id_number, make_id_number(worker.birth_date, worker.gender)
+    trainee_update(trainee=worker, actor=world.users.district, id_number=new)
+    change = AuditEvent.objects.get().changes["id_number"]
+    assert change == [f"{old[:6]}********{old[14:]}", f"{new[:6]}********{new[14:]}"]
+
+
+def test_an_export_records_its_filters_and_whether_it_was_unmasked(world, client_for):
+    client = client_for(world.users.district)
+    client.get(reverse("trainees:export", args=["csv"]), {"status": "active"})
+    client.get(reverse("trainees:export", args=["csv"]), {"full_id": "1"})
+    masked, full = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert masked.changes == {"filters": {"status": "active"}, "full_id_numbers": False}
+    assert full.changes["full_id_numbers"] is True
+    assert masked.actor == world.users.district and masked.ip == "127.0.0.1"
+    # A subdistrict administrator cannot unmask by asking.
+    client_for(world.users.admin_a).get(reverse("trainees:export", args=["csv"]), {"full_id": "1"})
+    assert AuditEvent.objects.latest("pk").changes["full_id_numbers"] is False
+
+
+def test_a_district_admin_viewing_a_full_id_number_is_logged(world, client_for):
+    client_for(world.users.district).get(reverse("trainees:detail", args=[world.worker.pk]))
+    client_for(world.users.admin_a).get(reverse("trainees:detail", args=[world.worker.pk]))
+    unmasked = AuditEvent.objects.get(action=AuditAction.UNMASK)
+    assert (unmasked.actor, unmasked.object_id) == (world.users.district, str(world.worker.pk))
+
+
+def test_history_is_on_the_worker_page_for_those_who_may_see_the_worker(world, client_for):
+    trainee_update(trainee=world.worker, actor=world.users.admin_a, name="陆小燕")
+    attempt_record(
+        trainee=world.worker,
+        exam_year=exam(2024),
+        level=level("assistant"),
+        scores=scores("assistant", 70, 65),
+        actor=world.users.admin_a,
+    )
+    url = reverse("trainees:detail", args=[world.worker.pk])
+    page = client_for(world.users.admin_a).get(url).content.decode()
+    assert "变更记录" in page and "陆晓燕 → 陆小燕" in page
+    assert "证书编号" in page  # the certificate the pass rule created
+    for user in (world.users.admin_b, world.users.other_supervisor, world.users.outsider):
+        response = client_for(user).get(url)
+        assert response.status_code == 404 and "陆晓燕 → 陆小燕" not in response.content.decode()
