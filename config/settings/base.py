@@ -242,3 +242,4 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 60 * 4},
     },
 }
+AXES_VERBOSE = False  # no banner on every manage.py command
