@@ -19,6 +19,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from types import SimpleNamespace
 
 import pytest
@@ -26,6 +27,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve
@@ -295,8 +297,7 @@ def _run_request(o: SimpleNamespace, t: Target) -> dict:
 
 
 def _upload(o: SimpleNamespace, t: Target) -> dict:
-    body = xlsx_bytes([roster_headers(), roster_row(name="篡改")])
-    return {"file": SimpleUploadedFile("roster.xlsx", body, content_type=XLSX)}
+    return {"file": SimpleUploadedFile("roster.xlsx", _roster_file(), content_type=XLSX)}
 
 
 def _nothing(o: SimpleNamespace, t: Target) -> dict:
@@ -580,7 +581,7 @@ def objects(world) -> SimpleNamespace:
             status=RunStatus.DONE,
             progress=100,
             file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="report.pdf"),
-            xlsx_file=ContentFile(xlsx_bytes([["x"]]), name="report.xlsx"),
+            xlsx_file=ContentFile(_report_workbook(), name="report.xlsx"),
             requested_by=by,
         )
 
@@ -589,7 +590,7 @@ def objects(world) -> SimpleNamespace:
             kind="workers",
             created_by=by,
             subdistrict=subdistrict,
-            file=ContentFile(xlsx_bytes([roster_headers(), roster_row()]), name="roster.xlsx"),
+            file=ContentFile(_roster_file(), name="roster.xlsx"),
             file_name="roster.xlsx",
             rows=1,
             error_count=1,
@@ -639,15 +640,33 @@ def objects(world) -> SimpleNamespace:
     )
 
 
+@cache
+def _handler() -> ClientHandler:
+    # Each Client loads the middleware chain on its first request (WhiteNoise indexes the
+    # static files); one handler shared by all the clients saves most of this file's time.
+    return ClientHandler(enforce_csrf_checks=False)
+
+
 @pytest.fixture
 def clients(world) -> dict[str, Client]:
     made = {}
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)
+        client.handler = _handler()
         if persona != ANON:
             client.force_login(getattr(world.users, persona))
         made[persona] = client
     return made
+
+
+@cache
+def _roster_file() -> bytes:
+    return xlsx_bytes([roster_headers(), roster_row(name="导入样例")])
+
+
+@cache
+def _report_workbook() -> bytes:
+    return xlsx_bytes([["报表"]])
 
 
 # Every table of the project: a refused POST must leave all of them as they were.
