@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_diff, audit_record, audit_snapshot
 from supervisors.models import Assignment, SupervisionMode, Supervisor
 from trainees.models import Trainee
 
@@ -46,6 +48,8 @@ EDITABLE_FIELDS = (
     "next_session_on",
 )
 SCORE_MIN, SCORE_MAX = 1, 5
+# What a log's history shows; the whole log at each submit or correction is a SessionVersion.
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "status")
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,11 @@ def _save(
     scores: Sequence[Score],
     action_items: Sequence[Action],
     complete: bool,
+    reason: str = "",
 ) -> SupervisionSession:
+    """Write the log and its children and record the change (the reason of a correction too)."""
+    creating = session.pk is None
+    before = {} if creating else audit_snapshot(session, AUDITED_FIELDS)
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(session, key, value)
@@ -305,13 +313,32 @@ def _save(
     session.full_clean()
     session.save()
     _write_children(session, attendee_ids=attendee_ids, scores=scores, actions=action_items)
+    after = audit_snapshot(session, AUDITED_FIELDS)
+    if creating:
+        after = {k: v for k, v in after.items() if v not in ("", None)}
+    changes: dict[str, Any] = audit_diff(before, after)
+    if reason:
+        changes[str(_("更正原因"))] = [None, reason]
+    if creating or changes:
+        action = AuditAction.CREATE if creating else AuditAction.UPDATE
+        audit_record(actor=actor, action=action, obj=session, changes=changes)
     return session
 
 
+def _audit_status(session: SupervisionSession, actor: User, old: str) -> None:
+    new = session.get_status_display()
+    if old != new:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=session, changes={"status": [old, new]}
+        )
+
+
 def _mark_submitted(session: SupervisionSession, *, actor: User) -> None:
+    old = session.get_status_display()
     session.status = SessionStatus.SUBMITTED
     session.submitted_at = timezone.now()
     session.save(update_fields=["status", "submitted_at", "updated_at"])
+    _audit_status(session, actor, old)
     _store_version(session, actor=actor)
 
 
@@ -433,11 +460,14 @@ def session_correct(
         scores=scores,
         action_items=action_items,
         complete=True,
+        reason=reason.strip(),
     )
     # What the attendees confirmed has changed: they confirm the corrected log again.
     session.attendees.update(confirmed_at=None)
+    old = session.get_status_display()
     session.status = SessionStatus.SUBMITTED
     session.save(update_fields=["status", "updated_at"])
+    _audit_status(session, actor, old)
     _store_version(session, actor=actor, reason=reason.strip())
     return session
 
@@ -463,9 +493,17 @@ def session_confirm(
     attendee.reflection = reflection.strip()
     attendee.full_clean()
     attendee.save(update_fields=["confirmed_at", "reflection"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        changes={str(_("确认人")): [None, attendee.trainee.name]},
+    )
     if not session.attendees.filter(confirmed_at__isnull=True).exists():
+        old = session.get_status_display()
         session.status = SessionStatus.CONFIRMED
         session.save(update_fields=["status", "updated_at"])
+        _audit_status(session, actor, old)
     return attendee
 
 
@@ -493,7 +531,13 @@ def month_close(*, month: dt.date, actor: User) -> MonthClose:
         raise ValidationError(
             {"month": [_("%(month)s 已结账。") % {"month": f"{month:%Y年%-m月}"}]}
         )
-    sessions_lock_month(month=month)
+    locked = sessions_lock_month(month=month)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=closed,
+        changes={str(_("锁定记录数")): [None, locked]},
+    )
     return closed
 
 

@@ -1,6 +1,7 @@
 """Writes of the supervisor team and its pairings."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -9,9 +10,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_diff, audit_event, audit_record, audit_snapshot
 from trainees.models import Trainee, TraineeStatus
 
 from .models import Assignment, Supervisor
+
+# What a pairing's history shows (supervisor and worker by name).
+ASSIGNMENT_FIELDS = ("supervisor", "trainee", "mode", "started_on", "reason")
+# What a supervisor's history shows.
+SUPERVISOR_FIELDS = (
+    "name",
+    "kind",
+    "organisation",
+    "qualification",
+    "home_subdistrict",
+    "specialties",
+    "capacity",
+    "is_active",
+)
+
+
+def supervisors_audit(
+    *, actor: User, saved: list[Supervisor], before: dict[int, dict[str, Any]]
+) -> None:
+    """Record supervisors written in bulk (the import): `before` holds the snapshots of those
+    that existed, by pk. One bulk insert; a row saved without a change records nothing."""
+    events = []
+    for supervisor in saved:
+        old = before.get(supervisor.pk)
+        after = audit_snapshot(supervisor, SUPERVISOR_FIELDS)
+        if old is None:
+            after = {k: v for k, v in after.items() if v not in ("", None, [])}
+        changes = audit_diff(old or {}, after)
+        if changes:
+            action = AuditAction.CREATE if old is None else AuditAction.UPDATE
+            events.append(audit_event(actor=actor, action=action, obj=supervisor, changes=changes))
+    AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def _require_district_admin(actor: User) -> None:
@@ -85,6 +120,15 @@ def assignment_create(
         raise ValidationError(
             {"trainee": [_("该社区工作者刚刚已被安排督导师，请刷新后重试。")]}
         ) from exc
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=assignment,
+        changes=audit_diff(
+            {},
+            {k: v for k, v in audit_snapshot(assignment, ASSIGNMENT_FIELDS).items() if v != ""},
+        ),
+    )
     return assignment
 
 
@@ -96,7 +140,11 @@ def assignment_end(
     _require_district_admin(actor)
     if not reason.strip():
         raise ValidationError({"end_reason": [_("请填写结束原因。")]})
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("supervisor", "trainee")
+        .get(pk=assignment.pk)
+    )
     if assignment.ended_on is not None:
         raise ValidationError(_("该督导关系已结束。"))
     ended_on = ended_on or timezone.localdate()
@@ -105,6 +153,12 @@ def assignment_end(
     assignment.ended_on = ended_on
     assignment.end_reason = reason.strip()
     assignment.save(update_fields=["ended_on", "end_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=assignment,
+        changes={"ended_on": [None, ended_on.isoformat()], "end_reason": ["", reason.strip()]},
+    )
     return assignment
 
 
@@ -187,5 +241,27 @@ def assignments_bulk_create(
             for s, t, m in pairs
         ],
         batch_size=2000,
+    )
+    # One event per pairing, in one more read (the workers' names) and one bulk insert.
+    names = dict(Trainee.objects.filter(pk__in=trainee_ids).values_list("pk", "name"))
+    AuditEvent.objects.bulk_create(
+        [
+            audit_event(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type=Assignment._meta.label_lower,
+                object_id=str(a.pk),
+                object_repr=f"{supervisors[a.supervisor_id].name} → {names.get(a.trainee_id, '')}",
+                changes={
+                    "supervisor": [None, supervisors[a.supervisor_id].name],
+                    "trainee": [None, names.get(a.trainee_id, "")],
+                    "mode": [None, a.get_mode_display()],
+                    "started_on": [None, started_on.isoformat()],
+                    **({"reason": [None, reason]} if reason else {}),
+                },
+            )
+            for a in created
+        ],
+        batch_size=500,
     )
     return created

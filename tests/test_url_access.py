@@ -532,7 +532,8 @@ def test_every_url_pattern_is_in_the_table():
 
 
 def _open_window() -> tuple[tuple[int, int], tuple[int, int]]:
-    """Times of a sitting of today that is open for check-in now."""
+    """Times of a sitting of today that is open for check-in now (in the last minute before
+    midnight there is none: the worker's check-in would then be refused)."""
     now = timezone.localtime()
     start = max(now - dt.timedelta(minutes=30), now.replace(hour=0, minute=0))
     end = min(now + dt.timedelta(hours=1), now.replace(hour=23, minute=59))
@@ -638,6 +639,14 @@ def objects(world) -> SimpleNamespace:
         },
         import_run={"A": upload(users.admin_a, w.a), "B": upload(users.admin_b, w.b)},
     )
+
+
+@pytest.fixture(autouse=True)
+def _password_sign_in_only(settings):
+    """The second factor (tests/accounts/test_two_factor.py) would send the district
+    administrator to enter a code before any page: off here, as in config/settings/test.py."""
+    settings.DUDAO_REQUIRE_2FA = False
+    settings.DUDAO_SESSION_IDLE_TIMEOUT = 0
 
 
 @cache

@@ -11,7 +11,8 @@ only active workers are paired, nobody supervises themselves, a supervisor's act
 never exceed their capacity (counted after the whole file, with pairings moved away freed),
 and the writes go through `assignment_end` and `assignments_bulk_create`, which lock the
 supervisors and re-check capacity against the database. There is no supervisor-create service
-yet, so supervisor rows are written here with `full_clean()` before `save()`.
+yet, so supervisor rows are written here with `full_clean()` before `save()` and recorded
+in the audit trail by `supervisors_audit`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from audit.services import audit_snapshot
 from neighbourhoods.models import HousingType, Subdistrict
 from supervisors.models import Assignment, QualificationLevel, SupervisionMode, Supervisor
-from supervisors.services import assignment_end, assignments_bulk_create
+from supervisors.services import (
+    SUPERVISOR_FIELDS,
+    assignment_end,
+    assignments_bulk_create,
+    supervisors_audit,
+)
 from trainees.identity import id_number_mask, id_number_normalise, id_number_validate
 from trainees.models import Trainee, TraineeStatus
 from trainees.pii import id_number_hash
@@ -603,9 +610,15 @@ class SupervisorsKind(ImportKindBase):
 
     def write(self, plan: Plan, *, actor: User, note: str) -> None:
         payload: SupervisorsPayload = plan.payload
+        # The stored values of the changed supervisors, for the audit trail (one read).
+        stored = Supervisor.objects.select_related("home_subdistrict").in_bulk(
+            [s.pk for s in payload.changed]
+        )
+        before = {pk: audit_snapshot(s, SUPERVISOR_FIELDS) for pk, s in stored.items()}
         for supervisor in [*payload.new, *payload.changed]:
             supervisor.full_clean()
             supervisor.save()
+        supervisors_audit(actor=actor, saved=[*payload.new, *payload.changed], before=before)
         today = timezone.localdate()
         for assignment in payload.ends:
             assignment_end(assignment=assignment, actor=actor, ended_on=today, reason=note)
