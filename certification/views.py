@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from audit.services import audit_export
 from reports.charts import bar_chart_svg, chart_legend, line_chart_svg
 from trainees.exports import write_csv, write_xlsx
 from trainees.selectors import get_trainee_for_user
@@ -120,6 +121,11 @@ class _ExportableList(SingleTableMixin, FilterView):
     def export(self, fmt: str) -> HttpResponse:
         filterset = self.get_filterset(self.get_filterset_class())
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        audit_export(
+            actor=self.request.user,
+            what=f"certification.{self.slug or type(self).__name__.lower()}",
+            filters=dict(self.request.GET.items()),
+        )
         rows = (self.export_row(obj) for obj in qs.iterator(chunk_size=2000))
         stamp = _today().strftime("%Y%m%d")
         filename = f"{self.title}-{stamp}"

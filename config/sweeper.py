@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from imports.models import ImportRun
+from imports.tasks import import_apply_task
 from reports.models import ReportRun, RunStatus
+from reports.tasks import build_report
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +57,6 @@ def _stale(queryset: QuerySet, cutoff: dt.datetime) -> QuerySet:
 def _report_runs_sweep(
     *, now: dt.datetime, cutoff: dt.datetime, max_attempts: int
 ) -> tuple[int, int]:
-    from reports.tasks import build_report
-
     requeued = failed = 0
     for run in _stale(
         ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]), cutoff
@@ -90,8 +90,6 @@ def _report_runs_sweep(
 def _import_runs_sweep(
     *, now: dt.datetime, cutoff: dt.datetime, max_attempts: int
 ) -> tuple[int, int]:
-    from imports.tasks import import_apply_task
-
     requeued = failed = 0
     for run in _stale(ImportRun.objects.filter(status=ImportRun.Status.APPLYING), cutoff):
         run.heartbeat_at = now

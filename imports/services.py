@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from trainees.identity import id_number_mask
 
 from .kinds import KINDS
 from .kinds.base import ImportKindBase, MappedSheet, Plan, RowError, map_sheets
@@ -33,6 +35,15 @@ logger = logging.getLogger(__name__)
 # A file where every cell is wrong can produce millions of errors; beyond this many the
 # report says how many more there were (error_count keeps the true total).
 MAX_STORED_ERRORS = 50_000
+# A 15- or 18-character ID number (or anything shaped like one) inside a cell's text or a
+# message: the error report is kept with the run, so it is stored masked (PIPL).
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{14,17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_id_like(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    return ID_LIKE.sub(lambda m: id_number_mask(m.group(0)), value)
 
 
 def _kind_for(code: str, actor: User) -> ImportKindBase:
@@ -114,7 +125,10 @@ def _record(run: ImportRun, plan: Plan) -> None:
     run.changed_count = plan.changed
     run.unchanged_count = plan.unchanged
     run.error_count = len(plan.errors)
-    run.errors = [e.as_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
+    run.errors = [
+        {k: mask_id_like(v) for k, v in e.as_dict().items()}
+        for e in plan.errors[:MAX_STORED_ERRORS]
+    ]
     run.changes = plan.changes
 
 

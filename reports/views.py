@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import audit_export
+
 from .charts_report import report_charts
 from .figures import METRICS, dashboard_figures
 from .forms import CommentaryForm, PeriodForm, ReportRequestForm
@@ -154,6 +156,7 @@ def run_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     if run.status != RunStatus.DONE or not field:
         raise Http404
     name = f"{run.scope_label}-{run.period.label}.{fmt}"
+    audit_export(actor=request.user, what="reports.run", filters={"run": run.pk, "format": fmt})
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Notification, Role, User
 from accounts.notifications import Message, notifications_send
+from audit.models import AuditAction
+from audit.services import audit_record
 from neighbourhoods.models import Subdistrict
 from trainees.models import Trainee, TraineeStatus
 
@@ -418,7 +420,8 @@ def attendance_mark(
     Only enrolments of this sitting that the actor may see are written (another subdistrict's
     rows are ignored, whatever the request says). Unchanged rows are left alone, so a QR
     check-in time survives a later "mark all present". A constant number of statements: one
-    read, the policy, at most five UPDATEs and five INSERT … SELECTs (one per status).
+    read, the policy, at most five UPDATEs and five INSERT … SELECTs (one per status), and one
+    audit event on the sitting listing the statuses that changed (corrections, not first marks).
     """
     if not (actor.is_district_admin or actor.is_subdistrict_admin):
         raise PermissionDenied(_("只有区或街道（镇）管理员可以登记出勤。"))
@@ -429,14 +432,15 @@ def attendance_mark(
     rows = (
         enrolment_scope(actor)
         .filter(sitting=sitting)
-        .values_list("pk", "attendance__pk", "attendance__status")
+        .values_list("pk", "attendance__pk", "attendance__status", "trainee_id", "trainee__name")
     )
     policy = credit_policy()
     hours = sitting.event.credited_hours
     to_create: dict[str, list[int]] = defaultdict(list)
     to_update: dict[str, list[int]] = defaultdict(list)
+    corrected: dict[str, list[str]] = {}
     seen = 0
-    for enrolment_id, attendance_id, current in rows:
+    for enrolment_id, attendance_id, current, trainee_id, name in rows:
         status = marks.get(enrolment_id)
         if status:
             seen += 1
@@ -448,6 +452,10 @@ def attendance_mark(
             to_create[status].append(enrolment_id)
         elif status != current:
             to_update[status].append(attendance_id)
+            corrected[f"{name}（{trainee_id}）"] = [
+                str(AttendanceStatus(current).label),
+                str(AttendanceStatus(status).label),
+            ]
     now = timezone.now()
     for status, ids in to_update.items():
         for chunk in _chunks(ids):
@@ -461,6 +469,8 @@ def attendance_mark(
         _insert_attendance(
             ids, status=status, hours=credited(hours, policy.share(status)), actor=actor, now=now
         )
+    if corrected:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=sitting, changes=corrected)
     if AttendanceStatus.ABSENT in to_create or AttendanceStatus.ABSENT in to_update:
         from .training_tasks import notify_repeat_absences
 
@@ -477,6 +487,7 @@ def _write_attendance(
 ) -> Attendance:
     hours = credited(enrolment.event.credited_hours, credit_policy().share(status))
     attendance = Attendance.objects.filter(enrolment=enrolment).first()
+    old = attendance.status if attendance is not None else None
     if attendance is None:
         attendance = Attendance(
             enrolment=enrolment,
@@ -491,6 +502,17 @@ def _write_attendance(
         attendance.via_qr = True
         attendance.checked_in_at = now
     attendance.save()
+    if old is not None and old != status:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=Attendance._meta.label_lower,
+            object_id=str(attendance.pk),
+            object_repr=f"{enrolment.trainee_id} · {enrolment.event_id}",
+            changes={
+                "status": [str(AttendanceStatus(old).label), str(AttendanceStatus(status).label)]
+            },
+        )
     return attendance
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from audit.services import audit_export
 from neighbourhoods.models import Subdistrict
 from trainees.exports import write_csv, write_xlsx
 from trainees.selectors import trainee_list
@@ -374,6 +375,7 @@ def event_absentees_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
         raise PermissionDenied
     event = get_event_for_user(user, pk)
     headers = [_("姓名"), _("街道（镇）"), _("居委会"), _("手机号"), _("场次"), _("出勤")]
+    audit_export(actor=user, what="training.absentees", filters={"event": event.pk})
     rows = _absentee_rows(event_absentees(user=user, event=event))
     body = _tabular(headers, rows, fmt, sheet=_("缺席名单"))
     return _download(body, f"{event.title}-{_('缺席名单')}", fmt)
@@ -658,6 +660,11 @@ def hours_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     qs = hours_per_worker(user=request.user, year=year, search=request.GET.get("q", ""))
+    audit_export(
+        actor=request.user,
+        what="training.hours",
+        filters={"year": year, "q": request.GET.get("q", "")},
+    )
     headers = [_("姓名"), _("街道（镇）"), _("居委会"), _("认定学时"), _("其中继续教育")]
     rows = (
         [t.name, t.subdistrict.name, t.workplace, t.hours, t.ce_hours]

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from audit.selectors import audit_history_lines
+from audit.services import audit_export
 from supervisors.models import Assignment
 from trainees.exports import write_csv, write_xlsx
 
@@ -76,6 +78,7 @@ def session_export(request: HttpRequest, fmt: str) -> HttpResponse:
         request.GET, queryset=session_list(user=request.user), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    audit_export(actor=request.user, what="sessions.logs", filters=dict(request.GET.items()))
     rows = session_rows(queryset)
     filename = _("督导记录") + f"-{timezone.localdate():%Y%m%d}"
     if fmt == "xlsx":
@@ -106,6 +109,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             and session.status == SessionStatus.SUBMITTED
             and not detail["locked"],
             "confirm_form": ConfirmForm(initial={"reflection": mine.reflection if mine else ""}),
+            "history": audit_history_lines(session),
         },
     )
 

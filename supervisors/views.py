@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from audit.selectors import audit_history_lines
+from audit.services import audit_export
 from trainees.exports import write_csv, write_xlsx
 from trainees.selectors import get_trainee_for_user
 from trainees.views import _apply_service_errors
@@ -53,6 +55,8 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supervisor": supervisor,
             "current": [a for a in assignments if a.ended_on is None],
             "past": [a for a in assignments if a.ended_on is not None],
+            # The supervisor's changes and those of the pairings in the viewer's scope (one query).
+            "history": audit_history_lines(supervisor, *assignments),
         },
     )
 
@@ -79,6 +83,9 @@ def assignment_export(request: HttpRequest, fmt: str) -> HttpResponse:
         request.GET, queryset=assignment_list(user=request.user), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    audit_export(
+        actor=request.user, what="supervisors.assignments", filters=dict(request.GET.items())
+    )
     headers = [
         _("社区工作者"),
         _("街道（镇）"),

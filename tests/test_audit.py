@@ -65,7 +65,63 @@ def test_history_is_on_the_worker_page_for_those_who_may_see_the_worker(world, c
     url = reverse("trainees:detail", args=[world.worker.pk])
     page = client_for(world.users.admin_a).get(url).content.decode()
     assert "变更记录" in page and "陆晓燕 → 陆小燕" in page
+    assert page.index("变更记录") > page.index("</title>")  # in the page, not the title
     assert "证书编号" in page  # the certificate the pass rule created
     for user in (world.users.admin_b, world.users.other_supervisor, world.users.outsider):
         response = client_for(user).get(url)
         assert response.status_code == 404 and "陆晓燕 → 陆小燕" not in response.content.decode()
+
+
+EXPORTS = [
+    ("certification:certified-export", "certification.certified"),
+    ("certification:registration-export", "certification.registrations"),
+    ("certification:ce-export", "certification.ce"),
+    ("certification:pipeline-export", "certification.pipeline"),
+    ("sessions:export", "sessions.logs"),
+    ("supervisors:assignment-export", "supervisors.assignments"),
+    ("training:hours-export", "training.hours"),
+]
+
+
+@pytest.mark.parametrize(("name", "what"), EXPORTS)
+def test_every_export_of_personal_data_is_logged(world, client_for, name, what):
+    response = client_for(world.users.admin_a).get(
+        reverse(name, args=["csv"]), {"subdistrict": world.a.pk}
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor, event.object_type) == (world.users.admin_a, what)
+    assert event.changes["full_id_numbers"] is False
+
+
+def test_absentee_lists_and_report_downloads_are_logged(world, client_for):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportRun, RunStatus
+    from tests.training.conftest import make_event
+
+    client = client_for(world.users.district)
+    event = make_event()
+    client.get(reverse("training:event-absentees", args=[event.pk, "csv"]))
+    run = ReportRun.objects.create(
+        period_kind="month",
+        year=2025,
+        number=6,
+        period_start=dt.date(2025, 6, 1),
+        period_end=dt.date(2025, 6, 30),
+        as_of=dt.date(2025, 6, 30),
+        status=RunStatus.DONE,
+        requested_by=world.users.district,
+    )
+    run.file.save("r.pdf", ContentFile(b"%PDF-1.4"))
+    response = client.get(reverse("reports:run-download", args=[run.pk, "pdf"]))
+    assert response.status_code == 200
+    absentees, download = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert (absentees.object_type, absentees.changes["filters"]) == (
+        "training.absentees",
+        {"event": event.pk},
+    )
+    assert (download.object_type, download.actor) == ("reports.run", world.users.district)
+    assert download.changes["filters"] == {"run": run.pk, "format": "pdf"}

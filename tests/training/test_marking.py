@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
 from neighbourhoods.models import Neighbourhood
 from sessions.models import Attendance, AttendanceStatus, CreditPolicy
 from sessions.training_services import attendance_mark
@@ -26,8 +27,9 @@ def _big_sitting(world, n: int):
 
 # Django session, user, the sitting with its event and organiser, SAVEPOINT, the roster's
 # enrolments and attendance (one query), the credit policy, ≤ 5 UPDATEs and ≤ 5
-# INSERT … SELECTs (one per status), RELEASE SAVEPOINT.
-MARK_QUERIES = 17
+# INSERT … SELECTs (one per status), one audit INSERT (the corrected statuses, second save
+# only), RELEASE SAVEPOINT.
+MARK_QUERIES = 18
 
 
 @pytest.mark.parametrize("n", [600, 2000])
@@ -151,3 +153,22 @@ def test_an_unknown_status_is_refused(world, training, client_for):
 
 def test_neighbourhood_fixture_sanity(world):
     assert Neighbourhood.objects.count() == 2
+
+
+def test_a_corrected_status_is_recorded_with_who_changed_it(training):
+    w = training.world
+    marks = {training.e_worker.pk: "present", training.e_colleague.pk: "present"}
+    attendance_mark(sitting=training.sitting, actor=w.users.district, marks=marks)
+    assert not AuditEvent.objects.exists()  # a first mark is not a correction
+    attendance_mark(
+        sitting=training.sitting,
+        actor=w.users.admin_a,
+        marks={training.e_worker.pk: "absent", training.e_colleague.pk: "present"},
+    )
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.action, event.object_id) == (
+        w.users.admin_a,
+        AuditAction.UPDATE,
+        str(training.sitting.pk),
+    )
+    assert event.changes == {f"陆晓燕（{w.worker.pk}）": ["出席", "缺席"]}
