@@ -15,7 +15,8 @@ from trainees.selectors import trainee_list
 
 pytestmark = pytest.mark.django_db
 
-ID_PATTERN = re.compile(r"\d{17}[\dXx]")
+# Bounded: a password hash or a random token may hold a run of 18 digits by chance.
+ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 def _raw_rows(table: str) -> list[tuple]:
