@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from sessions.models import AttendanceStatus, Sitting
@@ -51,12 +51,18 @@ STATUSES = choice_lookup(
 
 ATTENDANCE = Table(
     "attendance",
-    _lazy("出勤"),
+    gettext_lazy("出勤"),
     (
-        Column("event", _lazy("培训名称"), ("培训", "课程名称", "event"), required=True, width=24),
+        Column(
+            "event",
+            gettext_lazy("培训名称"),
+            ("培训", "课程名称", "event"),
+            required=True,
+            width=24,
+        ),
         Column(
             "date",
-            _lazy("场次日期"),
+            gettext_lazy("场次日期"),
             ("日期", "培训日期", "date"),
             required=True,
             is_date=True,
@@ -64,25 +70,29 @@ ATTENDANCE = Table(
         ),
         Column(
             "venue",
-            _lazy("地点"),
+            gettext_lazy("地点"),
             ("培训地点", "venue"),
-            help=_lazy("同一天有多个场次时填写"),
+            help=gettext_lazy("同一天有多个场次时填写"),
             width=18,
         ),
         Column(
-            "id_number", _lazy("身份证号"), ("身份证号码", "id number"), required=True, width=21
+            "id_number",
+            gettext_lazy("身份证号"),
+            ("身份证号码", "id number"),
+            required=True,
+            width=21,
         ),
         Column(
             "name",
-            _lazy("姓名"),
+            gettext_lazy("姓名"),
             ("name",),
             read_only=True,
-            help=_lazy("便于核对，导入时不读取"),
+            help=gettext_lazy("便于核对，导入时不读取"),
             width=10,
         ),
         Column(
             "status",
-            _lazy("出勤"),
+            gettext_lazy("出勤"),
             ("出勤情况", "状态", "status"),
             required=True,
             options="status",
@@ -100,7 +110,7 @@ class AttendancePayload:
 
 class AttendanceKind(ImportKindBase):
     code = "attendance"
-    label = _lazy("培训出勤")
+    label = gettext_lazy("培训出勤")
     tables = (ATTENDANCE,)
 
     def options(self, user: User) -> dict[str, list[str]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from certification.models import ExamYear, Level, Subject, SubjectResult
@@ -49,25 +49,25 @@ ABSENT = {"缺考", "缺", "弃考", "-", "—", "/"}
 
 RESULTS = Table(
     "results",
-    _lazy("考试成绩"),
+    gettext_lazy("考试成绩"),
     (
         Column(
             "id_number",
-            _lazy("证件号码"),
+            gettext_lazy("证件号码"),
             ("身份证号", "身份证号码", "公民身份号码", "身份证", "id number"),
             required=True,
             width=21,
         ),
         Column(
             "name",
-            _lazy("姓名"),
+            gettext_lazy("姓名"),
             ("考生姓名", "name"),
-            help=_lazy("与名册中的姓名核对"),
+            help=gettext_lazy("与名册中的姓名核对"),
             width=10,
         ),
         Column(
             "year",
-            _lazy("考试年度"),
+            gettext_lazy("考试年度"),
             ("年度", "考试年份", "年份", "exam year", "year"),
             required=True,
             options="year",
@@ -75,7 +75,7 @@ RESULTS = Table(
         ),
         Column(
             "level",
-            _lazy("级别"),
+            gettext_lazy("级别"),
             ("等级", "报考级别", "资格级别", "level"),
             required=True,
             options="level",
@@ -83,7 +83,7 @@ RESULTS = Table(
         ),
         Column(
             "subject",
-            _lazy("科目"),
+            gettext_lazy("科目"),
             ("考试科目", "科目名称", "subject"),
             required=True,
             options="subject",
@@ -91,18 +91,18 @@ RESULTS = Table(
         ),
         Column(
             "score",
-            _lazy("成绩"),
+            gettext_lazy("成绩"),
             ("分数", "考试成绩", "score"),
-            help=_lazy("留空或填“缺考”表示缺考"),
+            help=gettext_lazy("留空或填“缺考”表示缺考"),
             width=8,
         ),
         Column(
             "passed",
-            _lazy("是否合格"),
+            gettext_lazy("是否合格"),
             ("合格", "passed"),
             read_only=True,
             options="yes_no",
-            help=_lazy("按科目合格分数线判定，导入时不读取"),
+            help=gettext_lazy("按科目合格分数线判定，导入时不读取"),
             width=10,
         ),
     ),
@@ -189,7 +189,7 @@ def _score_cell(score: Decimal | None) -> object:
 
 class ExamsKind(ImportKindBase):
     code = "exams"
-    label = _lazy("考试成绩")
+    label = gettext_lazy("考试成绩")
     tables = (RESULTS,)
 
     # --- template and export -----------------------------------------------------------------

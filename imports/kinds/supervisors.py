@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import audit_snapshot
@@ -86,93 +86,103 @@ _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 TEAM = (
     Column(
         "username",
-        _lazy("登录账号"),
+        gettext_lazy("登录账号"),
         ("账号", "用户名", "username"),
-        help=_lazy("已有督导师的登录账号，用于准确匹配；新督导师留空"),
+        help=gettext_lazy("已有督导师的登录账号，用于准确匹配；新督导师留空"),
         width=12,
     ),
-    Column("name", _lazy("姓名"), ("督导师姓名", "name"), required=True, width=10),
-    Column("kind", _lazy("来源"), ("类别", "kind"), options="kind", width=12),
-    Column("organisation", _lazy("所在机构"), ("机构", "工作单位", "organisation"), width=22),
+    Column("name", gettext_lazy("姓名"), ("督导师姓名", "name"), required=True, width=10),
+    Column("kind", gettext_lazy("来源"), ("类别", "kind"), options="kind", width=12),
+    Column(
+        "organisation", gettext_lazy("所在机构"), ("机构", "工作单位", "organisation"), width=22
+    ),
     Column(
         "qualification",
-        _lazy("职业水平"),
+        gettext_lazy("职业水平"),
         ("职业资格", "证书等级", "qualification"),
         options="qualification",
         width=14,
     ),
     Column(
         "home_subdistrict",
-        _lazy("所属街道（镇）"),
+        gettext_lazy("所属街道（镇）"),
         ("街道（镇）", "街道", "home subdistrict"),
         required=True,
         options="subdistrict",
         width=14,
     ),
     Column(
-        "capacity", _lazy("带教容量"), ("容量", "capacity"), help=_lazy("留空为 10 人"), width=8
+        "capacity",
+        gettext_lazy("带教容量"),
+        ("容量", "capacity"),
+        help=gettext_lazy("留空为 10 人"),
+        width=8,
     ),
     Column(
         "specialties",
-        _lazy("擅长住房类型"),
+        gettext_lazy("擅长住房类型"),
         ("擅长", "specialties"),
-        help=_lazy("可填多个，用“、”分隔"),
+        help=gettext_lazy("可填多个，用“、”分隔"),
         width=22,
     ),
-    Column("is_active", _lazy("在任"), ("是否在任", "active"), options="yes_no", width=6),
+    Column("is_active", gettext_lazy("在任"), ("是否在任", "active"), options="yes_no", width=6),
     Column(
         "id_number",
-        _lazy("身份证号"),
+        gettext_lazy("身份证号"),
         ("身份证号码", "id number"),
-        help=_lazy("来源为社区工作者时填写，用于关联其档案"),
+        help=gettext_lazy("来源为社区工作者时填写，用于关联其档案"),
         width=21,
     ),
 )
 PAIRS = (
     Column(
         "supervisor_username",
-        _lazy("督导师账号"),
+        gettext_lazy("督导师账号"),
         ("督导师登录账号", "supervisor username"),
-        help=_lazy("督导师重名时用于区分"),
+        help=gettext_lazy("督导师重名时用于区分"),
         width=12,
     ),
-    Column("supervisor", _lazy("督导师"), ("督导师姓名", "supervisor"), required=True, width=10),
+    Column(
+        "supervisor", gettext_lazy("督导师"), ("督导师姓名", "supervisor"), required=True, width=10
+    ),
     Column(
         "supervisor_home",
-        _lazy("督导师所属街道（镇）"),
+        gettext_lazy("督导师所属街道（镇）"),
         ("supervisor subdistrict",),
         options="subdistrict",
-        help=_lazy("督导师重名时用于区分"),
+        help=gettext_lazy("督导师重名时用于区分"),
         width=16,
     ),
     Column(
         "trainee_id_number",
-        _lazy("社区工作者身份证号"),
+        gettext_lazy("社区工作者身份证号"),
         ("学员身份证号", "worker id number"),
         required=True,
         width=21,
     ),
     Column(
         "trainee_name",
-        _lazy("社区工作者姓名"),
+        gettext_lazy("社区工作者姓名"),
         ("学员姓名", "worker name"),
         read_only=True,
-        help=_lazy("便于核对，导入时不读取"),
+        help=gettext_lazy("便于核对，导入时不读取"),
         width=10,
     ),
-    Column("mode", _lazy("督导方式"), ("方式", "mode"), required=True, options="mode", width=10),
+    Column(
+        "mode", gettext_lazy("督导方式"), ("方式", "mode"), required=True, options="mode", width=10
+    ),
     Column(
         "started_on",
-        _lazy("开始日期"),
+        gettext_lazy("开始日期"),
         ("started on",),
         is_date=True,
-        help=_lazy("留空为导入当天"),
+        help=gettext_lazy("留空为导入当天"),
         width=12,
     ),
 )
 
-TEAM_TABLE = Table("supervisors", _lazy("督导师"), TEAM)
-PAIRS_TABLE = Table("pairings", _lazy("督导关系"), PAIRS)
+TEAM_TABLE = Table("supervisors", gettext_lazy("督导师"), TEAM)
+PAIRS_TABLE = Table("pairings", gettext_lazy("督导关系"), PAIRS)
 
 
 @dataclass
@@ -228,7 +238,7 @@ class _Index:
 
 class SupervisorsKind(ImportKindBase):
     code = "supervisors"
-    label = _lazy("督导师及督导关系")
+    label = gettext_lazy("督导师及督导关系")
     tables = (TEAM_TABLE, PAIRS_TABLE)
 
     def allowed(self, user: User) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood, Subdistrict
@@ -114,37 +114,40 @@ STATUSES = choice_lookup(
 
 ROSTER = Table(
     key="roster",
-    title=_lazy("名册"),
+    title=gettext_lazy("名册"),
     columns=(
-        Column("name", _lazy("姓名"), ("name", "名字", "人员姓名"), required=True, width=10),
-        Column("gender", _lazy("性别"), ("gender", "sex"), options="gender", width=6),
+        Column("name", gettext_lazy("姓名"), ("name", "名字", "人员姓名"), required=True, width=10),
+        Column("gender", gettext_lazy("性别"), ("gender", "sex"), options="gender", width=6),
         Column(
             "birth_date",
-            _lazy("出生日期"),
+            gettext_lazy("出生日期"),
             ("出生年月日", "生日", "birth date", "date of birth"),
             is_date=True,
             width=12,
         ),
         Column(
             "id_number",
-            _lazy("身份证号"),
+            gettext_lazy("身份证号"),
             ("身份证号码", "公民身份号码", "身份证", "证件号码", "id number", "id no"),
             required=True,
             width=21,
         ),
         Column(
-            "mobile", _lazy("手机号"), ("手机", "手机号码", "联系电话", "mobile", "phone"), width=13
+            "mobile",
+            gettext_lazy("手机号"),
+            ("手机", "手机号码", "联系电话", "mobile", "phone"),
+            width=13,
         ),
         Column(
             "political_status",
-            _lazy("政治面貌"),
+            gettext_lazy("政治面貌"),
             ("political status",),
             options="political_status",
             width=12,
         ),
         Column(
             "subdistrict",
-            _lazy("街道（镇）"),
+            gettext_lazy("街道（镇）"),
             ("街道", "街镇", "所属街道", "subdistrict"),
             required=True,
             options="subdistrict",
@@ -152,41 +155,45 @@ ROSTER = Table(
         ),
         Column(
             "neighbourhood",
-            _lazy("居委会"),
+            gettext_lazy("居委会"),
             ("居民委员会", "居委", "所在居委会", "committee", "neighbourhood"),
             options="neighbourhood",
-            help=_lazy("留空表示在街道社区办工作"),
+            help=gettext_lazy("留空表示在街道社区办工作"),
             width=16,
         ),
         Column(
             "housing_type",
-            _lazy("住房类型"),
+            gettext_lazy("住房类型"),
             ("housing type",),
             read_only=True,
-            help=_lazy("由居委会决定，导入时不读取"),
+            help=gettext_lazy("由居委会决定，导入时不读取"),
             width=12,
         ),
-        Column("post", _lazy("岗位"), ("职务", "post", "position"), options="post", width=12),
-        Column("grade", _lazy("岗位等级"), ("等级", "级别", "grade"), options="grade", width=10),
+        Column(
+            "post", gettext_lazy("岗位"), ("职务", "post", "position"), options="post", width=12
+        ),
+        Column(
+            "grade", gettext_lazy("岗位等级"), ("等级", "级别", "grade"), options="grade", width=10
+        ),
         Column(
             "education",
-            _lazy("学历"),
+            gettext_lazy("学历"),
             ("最高学历", "文化程度", "education"),
             required=True,
             options="education",
             width=10,
         ),
-        Column("major", _lazy("专业"), ("所学专业", "major"), width=14),
+        Column("major", gettext_lazy("专业"), ("所学专业", "major"), width=14),
         Column(
             "major_is_social_work",
-            _lazy("社会工作专业"),
+            gettext_lazy("社会工作专业"),
             ("是否社会工作专业", "社工专业", "social work major"),
             options="yes_no",
             width=8,
         ),
         Column(
             "started_community_work",
-            _lazy("从事社区工作日期"),
+            gettext_lazy("从事社区工作日期"),
             ("从事社区工作时间", "参加社区工作时间", "社区工作起始日期", "started community work"),
             required=True,
             is_date=True,
@@ -194,19 +201,19 @@ ROSTER = Table(
         ),
         Column(
             "joined",
-            _lazy("入职日期"),
+            gettext_lazy("入职日期"),
             ("入职时间", "到岗日期", "joined"),
             required=True,
             is_date=True,
             width=12,
         ),
-        Column("status", _lazy("状态"), ("在岗状态", "status"), options="status", width=10),
+        Column("status", gettext_lazy("状态"), ("在岗状态", "status"), options="status", width=10),
         Column(
             "left_on",
-            _lazy("离职日期"),
+            gettext_lazy("离职日期"),
             ("离职时间", "left on"),
             is_date=True,
-            help=_lazy("仅“已离职”人员填写"),
+            help=gettext_lazy("仅“已离职”人员填写"),
             width=12,
         ),
     ),
@@ -328,7 +335,7 @@ class _RowFailed(Exception):
 
 class WorkersKind(ImportKindBase):
     code = "workers"
-    label = _lazy("社区工作者名册")
+    label = gettext_lazy("社区工作者名册")
     tables = (ROSTER,)
 
     # --- template and export -----------------------------------------------------------------
