@@ -2,7 +2,6 @@
 to what the user may see; a subdistrict or worker outside it is a 404."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +15,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from audit.services import audit_export
+from config.forms import attach_service_errors
 from reports.charts import bar_chart_svg, chart_legend, line_chart_svg
-from trainees.exports import write_csv, write_xlsx
+from trainees.exports import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 
 from . import selectors
@@ -128,16 +128,13 @@ class _ExportableList(SingleTableMixin, FilterView):
         )
         rows = (self.export_row(obj) for obj in qs.iterator(chunk_size=2000))
         stamp = _today().strftime("%Y%m%d")
-        filename = f"{self.title}-{stamp}"
-        if fmt == "xlsx":
-            body = write_xlsx(self.export_headers(), rows, sheet_title=str(self.title))
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body = write_csv(self.export_headers(), rows)
-            content_type = "text/csv; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
-        return response
+        return spreadsheet_response(
+            self.export_headers(),
+            rows,
+            fmt=fmt,
+            filename=f"{self.title}-{stamp}",
+            sheet_title=str(self.title),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -338,15 +335,6 @@ class PipelineListView(_ExportableList):
 # --- data entry from the worker page ---------------------------------------------------------
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
 def _managed_trainee(request: HttpRequest, pk: int):
     trainee = get_trainee_for_user(request.user, pk)  # 404 outside the scope
     if not request.user.can_edit_workers:
@@ -368,7 +356,7 @@ def attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已保存考试成绩。"))
             return redirect("trainees:detail", pk=trainee.pk)
@@ -391,7 +379,7 @@ def external_hours_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             external_hours_add(trainee=trainee, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已记录外部继续教育学时。"))
             return redirect("trainees:detail", pk=trainee.pk)
@@ -420,7 +408,7 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 exc = ValidationError({"on": [m for ms in exc.message_dict.values() for m in ms]})
-            _apply_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已办理登记。"))
             return redirect("trainees:detail", pk=trainee.pk)

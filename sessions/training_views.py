@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from audit.services import audit_export
+from config.forms import attach_service_errors
 from neighbourhoods.models import Subdistrict
-from trainees.exports import write_csv, write_xlsx
+from trainees.exports import spreadsheet_response
 from trainees.selectors import trainee_list
 
 from .checkin import (
@@ -71,33 +72,6 @@ from .training_tables import EventTable, HoursTable
 BOARD_POLL_SECONDS = 5
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
-def _download(body: bytes, filename: str, fmt: str) -> HttpResponse:
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response
-
-
-def _tabular(headers: list[str], rows, fmt: str, *, sheet: str) -> bytes:
-    return (
-        write_xlsx(headers, rows, sheet_title=sheet) if fmt == "xlsx" else write_csv(headers, rows)
-    )
-
-
 # --- events -----------------------------------------------------------------------------------
 
 
@@ -135,7 +109,7 @@ def event_create_view(request: HttpRequest) -> HttpResponse:
         try:
             event = event_create(actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已创建培训，请添加场次。"))
             return redirect("training:event-detail", pk=event.pk)
@@ -150,7 +124,7 @@ def event_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             event_update(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("training:event-detail", pk=event.pk)
@@ -191,7 +165,7 @@ def sitting_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             sitting_create(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已添加场次。"))
             return redirect("training:event-detail", pk=event.pk)
@@ -208,7 +182,7 @@ def sitting_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             sitting_update(sitting=sitting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已保存场次。"))
             return redirect("training:event-detail", pk=sitting.event_id)
@@ -377,8 +351,9 @@ def event_absentees_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     headers = [_("姓名"), _("街道（镇）"), _("居委会"), _("手机号"), _("场次"), _("出勤")]
     audit_export(actor=user, what="training.absentees", filters={"event": event.pk})
     rows = _absentee_rows(event_absentees(user=user, event=event))
-    body = _tabular(headers, rows, fmt, sheet=_("缺席名单"))
-    return _download(body, f"{event.title}-{_('缺席名单')}", fmt)
+    return spreadsheet_response(
+        headers, rows, fmt=fmt, filename=f"{event.title}-{_('缺席名单')}", sheet_title=_("缺席名单")
+    )
 
 
 # --- marking ----------------------------------------------------------------------------------
@@ -670,5 +645,6 @@ def hours_export(request: HttpRequest, fmt: str) -> HttpResponse:
         [t.name, t.subdistrict.name, t.workplace, t.hours, t.ce_hours]
         for t in qs.order_by("subdistrict__code", "neighbourhood__name", "name", "pk")
     )
-    body = _tabular(headers, rows, fmt, sheet=_("培训学时"))
-    return _download(body, f"{_('培训学时')}-{year}", fmt)
+    return spreadsheet_response(
+        headers, rows, fmt=fmt, filename=f"{_('培训学时')}-{year}", sheet_title=_("培训学时")
+    )

@@ -1,5 +1,4 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +13,9 @@ from django_tables2 import SingleTableMixin
 
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
+from config.forms import attach_service_errors
 from supervisors.models import Assignment
-from trainees.exports import write_csv, write_xlsx
+from trainees.exports import spreadsheet_response
 
 from .exports import session_headers, session_rows
 from .filters import SessionFilter
@@ -48,16 +48,6 @@ from .services import (
 from .tables import SessionTable
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
 class SessionListView(SingleTableMixin, FilterView):
     table_class = SessionTable
     filterset_class = SessionFilter
@@ -81,15 +71,9 @@ def session_export(request: HttpRequest, fmt: str) -> HttpResponse:
     audit_export(actor=request.user, what="sessions.logs", filters=dict(request.GET.items()))
     rows = session_rows(queryset)
     filename = _("督导记录") + f"-{timezone.localdate():%Y%m%d}"
-    if fmt == "xlsx":
-        body = write_xlsx(session_headers(), rows, sheet_title=_("督导记录"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = write_csv(session_headers(), rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response
+    return spreadsheet_response(
+        session_headers(), rows, fmt=fmt, filename=filename, sheet_title=_("督导记录")
+    )
 
 
 def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -157,7 +141,7 @@ def _edit(request: HttpRequest, session: SupervisionSession | None, *, correct: 
                 saved = session_update(session=session, submit=submit, **kwargs)
                 note = _("督导记录已提交，等待学员确认。") if submit else _("已保存草稿。")
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, note)
             return redirect("sessions:detail", pk=saved.pk)
@@ -243,7 +227,7 @@ def month_close_view(request: HttpRequest) -> HttpResponse:
         try:
             closed = month_close(month=form.cleaned_data["month"], actor=request.user)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(
                 request,

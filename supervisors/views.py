@@ -1,5 +1,4 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +12,9 @@ from django_tables2 import SingleTableMixin
 
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
-from trainees.exports import write_csv, write_xlsx
+from config.forms import attach_service_errors
+from trainees.exports import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
-from trainees.views import _apply_service_errors
 
 from .filters import AssignmentFilter, SupervisorFilter
 from .forms import AssignmentEndForm, AssignmentForm
@@ -113,16 +112,10 @@ def assignment_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "trainee__subdistrict__code", "trainee__name", "-started_on"
         ).iterator(chunk_size=2000)
     )
-    filename = quote(_("督导关系") + f"-{dt.date.today():%Y%m%d}.{fmt}")
-    if fmt == "xlsx":
-        body = write_xlsx(headers, rows, sheet_title=_("督导关系"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = write_csv(headers, rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    filename = _("督导关系") + f"-{dt.date.today():%Y%m%d}"
+    return spreadsheet_response(
+        headers, rows, fmt=fmt, filename=filename, sheet_title=_("督导关系")
+    )
 
 
 def _assignable_supervisors(request: HttpRequest):
@@ -172,7 +165,7 @@ def assignment_create_view(request: HttpRequest, trainee_pk: int) -> HttpRespons
                     on=data["started_on"],
                 )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -204,7 +197,7 @@ def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["end_reason"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("督导关系已结束，记录保留在历史中。"))
             return redirect("trainees:detail", pk=assignment.trainee_id)

@@ -3,8 +3,10 @@
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -107,3 +109,21 @@ def write_xlsx(headers: list[str], rows: Iterable[list], *, sheet_title: str) ->
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet_response(
+    headers: list[str], rows: Iterable[list], *, fmt: str, filename: str, sheet_title: str
+) -> HttpResponse:
+    """A CSV or XLSX download named `filename.fmt` (UTF-8 file name for Chinese titles)."""
+    if fmt == "xlsx":
+        body = write_xlsx(headers, rows, sheet_title=sheet_title)
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        body = write_csv(headers, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    return response

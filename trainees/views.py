@@ -13,9 +13,10 @@ from audit.models import AuditAction
 from audit.selectors import audit_history_lines
 from audit.services import audit_export, audit_record
 from certification.selectors import worker_certification
+from config.forms import attach_service_errors
 from supervisors.models import Assignment
 
-from .exports import roster_headers, roster_rows, write_csv, write_xlsx
+from .exports import roster_headers, roster_rows, spreadsheet_response
 from .filters import TraineeFilter
 from .forms import MarkLeftForm, StatusForm, TraineeForm
 from .identity import id_number_mask, mobile_mask
@@ -58,19 +59,10 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
         full_id=full_id,
     )
     rows = roster_rows(queryset, full_id=full_id)
-    stamp = dt.date.today().strftime("%Y%m%d")
-    filename = _("社区工作者名册") + f"-{stamp}"
-    if fmt == "xlsx":
-        body = write_xlsx(roster_headers(), rows, sheet_title=_("名册"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = write_csv(roster_headers(), rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response
+    filename = _("社区工作者名册") + f"-{dt.date.today():%Y%m%d}"
+    return spreadsheet_response(
+        roster_headers(), rows, fmt=fmt, filename=filename, sheet_title=_("名册")
+    )
 
 
 def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,16 +90,6 @@ def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
 @require_http_methods(["GET", "POST"])
 def trainee_create_view(request: HttpRequest) -> HttpResponse:
     if not request.user.can_edit_workers:
@@ -117,7 +99,7 @@ def trainee_create_view(request: HttpRequest) -> HttpResponse:
         try:
             trainee = trainee_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已添加社区工作者 %(name)s。") % {"name": trainee.name})
             return redirect("trainees:detail", pk=trainee.pk)
@@ -132,7 +114,7 @@ def trainee_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             trainee_update(trainee=trainee, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已保存 %(name)s 的档案。") % {"name": trainee.name})
             return redirect("trainees:detail", pk=trainee.pk)
@@ -157,7 +139,7 @@ def trainee_mark_left_view(request: HttpRequest, pk: int) -> HttpResponse:
                 trainee=trainee, actor=request.user, left_on=form.cleaned_data["left_on"]
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已为 %(name)s 办理离职。") % {"name": trainee.name})
             return redirect("trainees:detail", pk=trainee.pk)

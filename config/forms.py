@@ -1,0 +1,16 @@
+"""Form helpers shared by every app's views."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def attach_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names (STYLE.md: forms check
+    shape, services check rules; the user sees a rule's message in place)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
