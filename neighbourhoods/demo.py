@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -192,8 +192,20 @@ def seed_demo(
         for step in STEPS + (ACTIVITY_STEPS if activity else []):
             step(ctx)
         counts = demo_counts()
+    refresh_planner_statistics()
     _report(ctx, counts)
     return {"created": True, **counts}
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE after a bulk load, so the query planner knows the tables' real sizes.
+
+    On PostgreSQL autovacuum may have sampled the tables half-filled, in the middle of the
+    load; with those statistics the dashboards' grouped counts took 4.6 s instead of 0.56 s
+    until the next automatic ANALYZE (measured on the demo district).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # --- structure: subdistricts and committees ---------------------------------------------------

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -10,11 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import audit_export
 
 from .charts_report import report_charts
-from .figures import METRICS, dashboard_figures
+from .figures import METRICS
 from .forms import CommentaryForm, PeriodForm, ReportRequestForm
 from .models import RunStatus
 from .periods import Period, PeriodKind, latest_complete_period
-from .selectors import get_run_for_user, report_subdistrict_for, run_list
+from .selectors import (
+    cached_dashboard_figures,
+    get_run_for_user,
+    report_subdistrict_for,
+    run_list,
+)
 from .services import commentary_save, commentary_text, report_request, report_retry
 
 RANKINGS = ("coverage_pct", "cadence_pct", "training_coverage_pct", "certified_pct")
@@ -50,8 +56,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
             user=user,
         )
-    figures = dashboard_figures(
-        period=period, subdistrict_id=subdistrict.pk if subdistrict else None
+    figures, computed_at = cached_dashboard_figures(
+        period=period,
+        subdistrict_id=subdistrict.pk if subdistrict else None,
+        refresh=request.GET.get("refresh") == "1",
     )
     rank = request.GET.get("rank") if request.GET.get("rank") in RANKINGS else "coverage_pct"
     ranking = sorted(
@@ -82,8 +90,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rankings": [(k, label) for k, label, _u in METRICS if k in RANKINGS],
             "charts": report_charts(figures),
             "subdistrict": subdistrict,
+            "computed_at": computed_at,
+            "cache_minutes": settings.DUDAO_DASHBOARD_CACHE_SECONDS // 60,
+            "refresh_query": _refresh_query(request),
         },
     )
+
+
+def _refresh_query(request: HttpRequest) -> str:
+    """The page's own query string with refresh=1, for the "recompute now" link."""
+    query = request.GET.copy()
+    query["refresh"] = "1"
+    return query.urlencode()
 
 
 @require_http_methods(["GET", "POST"])

@@ -77,7 +77,8 @@ timeout 120 "$venv/python" manage.py collectstatic --no-input -v0
 echo "== gunicorn ($workers workers) on 127.0.0.1:$port and one Celery worker"
 "$venv/gunicorn" config.wsgi -c deploy/gunicorn.conf.py &
 pids+=($!)
-"$venv/celery" -A config worker --loglevel=WARNING --concurrency=1 --prefetch-multiplier=1 \
+# Niced as in deploy/systemd/dudao-worker.service (Nice=10) and deploy/Procfile.
+nice -n 10 "$venv/celery" -A config worker --loglevel=WARNING --concurrency=1 --prefetch-multiplier=1 \
   -O fair >"$work/celery.log" 2>&1 &
 pids+=($!)
 # Up when the login page answers; then that page a few times per worker, so no measured request

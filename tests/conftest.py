@@ -4,6 +4,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -21,6 +22,14 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (dashboards keep their figures there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

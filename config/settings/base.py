@@ -120,6 +120,14 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.DistrictAdminPermissionBackend",
 ]
 
+# Argon2id at OWASP's parameters (accounts/hashers.py); PBKDF2 hashes from before still verify
+# and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 # Password policy (等保 2.0 identity checks): at least 10 characters, not like the username,
 # not a common password, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
@@ -228,6 +236,10 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 60 * 60 * 12},
     },
 }
+
+# Dashboards (reports.selectors.cached_dashboard_figures) are kept this long, shown with the
+# time they were computed and a "recompute now" link; 0 turns the cache off.
+DUDAO_DASHBOARD_CACHE_SECONDS = env.int("DUDAO_DASHBOARD_CACHE_SECONDS", default=300)
 
 # Runs whose worker died (config/sweeper.py): a report "running" or an import "applying" with
 # no heartbeat for this long is queued again while it has been started fewer than

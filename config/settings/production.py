@@ -16,6 +16,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+# One cache for every gunicorn worker (dashboards, reports.selectors): Redis, by default the
+# broker's server under its own key prefix.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("DJANGO_CACHE_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "dudao",
+    }
+}
 
 # Behind a TLS-terminating proxy (nginx) on the district intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
