@@ -25,6 +25,8 @@ CACHES = {
         "KEY_PREFIX": "dudao",
     }
 }
+# Sessions read from that cache, written through to the database: no session query per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Behind a TLS-terminating proxy (nginx) on the district intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
