@@ -88,3 +88,30 @@ def test_draft_then_correct_with_reason(team, client_for):
     page = response.content.decode()
     assert "更正原因：主题写错" in page
     assert "v2" in page
+
+
+def test_a_refused_drill_keeps_every_score_and_comment_typed(team, client_for):
+    """Sent back for one bad score, the form shows the supervisor's other scores and comments
+    as typed, and marks the bad one."""
+    first, second = team.drill[0], team.drill[1]
+    data = _post(team.drill, scores=4)
+    data[f"score_{first.pk}_mobilise"] = "9"
+    data[f"comment_{second.pk}_mobilise"] = "能主动联系楼组长"
+    client = client_for(team.world.users.supervisor)
+    response = client.post(reverse("sessions:create"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not SupervisionSession.objects.exists()
+    assert (
+        f'<select name="score_{first.pk}_mobilise" id="id_score_{first.pk}_mobilise" aria-invalid="true">'
+        in page
+    )
+    kept = f'<select name="score_{second.pk}_mobilise" id="id_score_{second.pk}_mobilise">'
+    assert kept in page
+    assert (
+        '<option value="4" selected>4</option>' in page.split(kept, 1)[1].split("</select>", 1)[0]
+    )
+    assert (
+        f'name="comment_{second.pk}_mobilise" id="id_comment_{second.pk}_mobilise" value="能主动联系楼组长"'
+        in page
+    )
