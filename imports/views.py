@@ -4,13 +4,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_export
+from config.downloads import protected_download
 from trainees.exports import write_xlsx
 
 from .forms import UploadForm
@@ -128,9 +129,9 @@ def import_run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_GET
-def import_run_file(request: HttpRequest, pk: int) -> FileResponse:
+def import_run_file(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_import_run_for_user(request.user, pk)
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
+    return protected_download(run.file, filename=run.file_name)
 
 
 @require_GET

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_export
+from config.downloads import protected_download
 
 from .charts_report import report_charts
 from .figures import METRICS
@@ -168,14 +169,14 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_GET
-def run_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
     field = run.file if fmt == "pdf" else run.xlsx_file
     if run.status != RunStatus.DONE or not field:
         raise Http404
     name = f"{run.scope_label}-{run.period.label}.{fmt}"
     audit_export(actor=request.user, what="reports.run", filters={"run": run.pk, "format": fmt})
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    return protected_download(field, filename=name)
 
 
 @require_POST

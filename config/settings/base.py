@@ -170,6 +170,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # Only nginx in front of gunicorn may be believed about the client's address (production).
 DUDAO_TRUST_X_REAL_IP = env.bool("DUDAO_TRUST_X_REAL_IP", default=False)
+# Downloads of stored files are handed to nginx with X-Accel-Redirect (config/downloads.py);
+# on in production, where nginx serves /media/ as an internal location.
+DUDAO_X_ACCEL_REDIRECT = env.bool("DUDAO_X_ACCEL_REDIRECT", default=False)
 
 # Two-factor sign-in (TOTP) for district administrators; off only where the environment says
 # so (local demo and tests, see their settings).

@@ -72,7 +72,10 @@ def _procfile() -> dict[str, str]:
 def test_the_procfile_and_the_systemd_units_run_the_same_processes():
     processes = _procfile()
     assert processes["web"].startswith("gunicorn config.wsgi -c deploy/gunicorn.conf.py")
-    assert processes["worker"].startswith("celery -A config worker")
+    # Reports and imports run niced in both layouts, so pages keep the CPU under load.
+    assert processes["worker"].startswith("nice -n 10 celery -A config worker")
+    worker_unit = (DEPLOY / "systemd" / "dudao-worker.service").read_text()
+    assert re.search(r"^Nice=10$", worker_unit, flags=re.M)
     assert processes["beat"].startswith("celery -A config beat")
     units = {
         "web": "gunicorn config.wsgi -c deploy/gunicorn.conf.py",
