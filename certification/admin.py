@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_mixins import AuditedAdmin
+
 from .models import (
     Certificate,
     EligibilityRule,
@@ -14,7 +16,7 @@ from .models import (
     Subject,
     SubjectResult,
 )
-from .services import certificate_award_if_passed
+from .services import CERTIFICATE_FIELDS, certificate_award_if_passed
 
 
 class SubjectInline(admin.TabularInline):
@@ -110,7 +112,8 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(AuditedAdmin):
+    audit_fields = CERTIFICATE_FIELDS
     list_display = ("trainee", "level", "number", "date_passed", "date_issued")
     list_filter = ("level",)
     search_fields = ("trainee__name", "number")

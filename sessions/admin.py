@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdmin
+
 from .models import (
     ActionItem,
     Attendance,
@@ -16,6 +18,7 @@ from .models import (
     SupervisionSession,
     TrainingEvent,
 )
+from .services import AUDITED_FIELDS
 
 
 class AttendeeInline(admin.TabularInline):
@@ -36,7 +39,8 @@ class DrillScoreInline(admin.TabularInline):
 
 
 @admin.register(SupervisionSession)
-class SupervisionSessionAdmin(admin.ModelAdmin):
+class SupervisionSessionAdmin(AuditedAdmin):
+    audit_fields = AUDITED_FIELDS
     list_display = ("date", "supervisor", "mode", "topic", "duration_minutes", "status", "version")
     list_filter = ("status", "mode", "delivery")
     search_fields = ("topic", "supervisor__name", "attendees__trainee__name")
@@ -131,7 +135,8 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AuditedAdmin):
+    audit_fields = ("status", "credited_hours")
     # Attendance is written through the marking page and check-in (training_services).
     list_display = ("trainee", "event", "status", "credited_hours", "checked_in_at", "via_qr")
     list_filter = ("status", "via_qr")

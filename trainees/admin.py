@@ -1,7 +1,10 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdmin
+
 from .models import CareerGrade, Trainee
 from .selectors import trainee_search_q
+from .services import AUDITED_FIELDS
 
 
 @admin.register(CareerGrade)
@@ -11,7 +14,8 @@ class CareerGradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trainee)
-class TraineeAdmin(admin.ModelAdmin):
+class TraineeAdmin(AuditedAdmin):
+    audit_fields = AUDITED_FIELDS
     list_display = ("name", "gender", "subdistrict", "neighbourhood", "post", "education", "status")
     list_filter = ("status", "subdistrict", "post", "education", "political_status", "gender")
     # The ID number is searched through the roster's rule (its tail or its keyed hash).

@@ -128,16 +128,17 @@ def render(args: argparse.Namespace, results: dict) -> tuple[str, bool]:
     p95 = total.pct(95)
     met = total.failures == 0 and total.count > 0 and p95 < TARGET_P95_MS
     rate = locust_rate(args.csv) if args.csv else None
-    # The sign-ins are the heaviest single requests (PBKDF2, 1,000,000 iterations) and all
-    # come in the first seconds; the steady state without them says what the pages cost.
+    # The sign-ins all come in the first seconds (a password hash each: Argon2id, about 20 ms
+    # of CPU); the steady state without them says what the pages cost.
     steady = Row("", [ms for name, _at, ms, _e in samples if not name.startswith("login")], 0)
     after_ramp = Row("", [ms for _n, at, ms, _e in samples if at >= 20], 0)
     today = dt.date.today().isoformat()
     lines = [
         f"`make loadtest` (scripts/loadtest.sh, bench/loadtest/locustfile.py): {args.users} "
         f"simulated users started {args.rate} a second, for {args.duration}, against gunicorn "
-        f"({args.workers} sync workers) with production settings, PostgreSQL 15 and one Celery "
-        f"worker on Redis, all on this machine, loopback only; the demo district (`seed_demo`: "
+        f"({args.workers} sync workers) with production settings, PostgreSQL 15, Redis (broker, "
+        f"and the cache that keeps dashboard figures for 5 minutes) and one Celery worker "
+        f"niced as deployed, all on this machine, loopback only; the demo district (`seed_demo`: "
         f"~2,000 workers, 200 supervisors, 18 months of session logs). Users: 30 supervisors "
         f"(dd0001…, each logging sessions for their own trainees through the form), 12 "
         f"subdistrict administrators (roster filters, search, paging, worker pages, logs, "

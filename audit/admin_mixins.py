@@ -1,0 +1,50 @@
+"""Changes made in the admin site enter the audit trail like those made through the pages.
+
+District administrators can edit workers, supervisors, pairings, session logs, attendance
+and certificates in /admin/ too; without this, such an edit would bypass the "who changed
+what and when" shown on each record's page. Each save records the fields that changed (ID
+numbers masked, as audit_snapshot does everywhere), each deletion what was deleted.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib import admin
+from django.db import models
+
+from .models import AuditAction
+from .services import audit_diff, audit_record, audit_snapshot
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    # The fields a record's history shows; the services' own lists are reused.
+    audit_fields: Iterable[str] = ()
+
+    def _snapshot(self, obj: models.Model) -> dict:
+        return audit_snapshot(obj, self.audit_fields)
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = {}
+        if change:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = self._snapshot(stored) if stored is not None else {}
+        super().save_model(request, obj, form, change)
+        after = self._snapshot(obj)
+        if not change:
+            after = {k: v for k, v in after.items() if v not in ("", None)}
+        changes = audit_diff(before, after)
+        if changes:
+            action = AuditAction.UPDATE if change else AuditAction.CREATE
+            audit_record(actor=request.user, action=action, obj=obj, changes=changes)
+
+    def delete_model(self, request, obj) -> None:
+        self._record_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self._record_deletion(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _record_deletion(self, request, obj: models.Model) -> None:
+        gone = {k: [v, None] for k, v in self._snapshot(obj).items() if v not in ("", None)}
+        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, changes=gone)
