@@ -62,9 +62,7 @@ def test_a_pairing_ended_and_deleted_in_the_admin_is_in_the_trail(world, client_
     assert deletion.changes["trainee"] == [world.worker.name, None]
 
 
-def test_a_worker_edited_in_the_admin_keeps_the_id_number_masked_in_the_trail(
-    world, client_for
-):
+def test_a_worker_edited_in_the_admin_keeps_the_id_number_masked_in_the_trail(world, client_for):
     client = client_for(world.users.district)
     url = reverse("admin:trainees_trainee_change", args=[world.worker.pk])
     data = admin_form_data(client.get(url))

@@ -16,13 +16,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
-# One cache for every gunicorn worker (dashboards, reports.selectors): Redis, by default the
-# broker's server under its own key prefix.
+# One cache for every gunicorn worker (dashboards, reports.selectors; sessions): Redis, by
+# default the broker's server under its own key prefix. A Redis outage reads as an empty
+# cache, not as failing pages (config/cache.py); the timeouts bound the wait on a hung server.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.TolerantRedisCache",
         "LOCATION": env("DJANGO_CACHE_URL", default=CELERY_BROKER_URL),
         "KEY_PREFIX": "dudao",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 # Sessions read from that cache, written through to the database: no session query per page.
