@@ -212,3 +212,25 @@ def test_demo_supervisor_team_covers_nearly_everyone_at_one_to_ten():
             or supervisor.trainee_id is None
         )
     assert Assignment.objects.filter(ended_on__isnull=False).exclude(end_reason="").exists()
+
+
+def test_the_planner_knows_the_seeded_tables_sizes():
+    """seed_demo ends with ANALYZE: the query planner's row estimates are the real sizes, not
+    the half-filled tables autovacuum may have sampled mid-load (docs/benchmarks.md, Load)."""
+    from django.db import connection
+
+    seed_demo(activity=False)
+    workers = Trainee.objects.count()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s", [Trainee._meta.db_table]
+            )
+        else:
+            # SQLite keeps ANALYZE's results in sqlite_stat1: "rows rows-per-key ...".
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [Trainee._meta.db_table]
+            )
+        (estimate,) = cursor.fetchone()
+    estimated = int(float(str(estimate).split()[0]))
+    assert estimated == workers > 1000
