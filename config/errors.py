@@ -5,6 +5,10 @@ from django.shortcuts import render
 from django.template import loader
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(
         request, "403.html", {"reason": str(exception) if str(exception) else ""}, status=403

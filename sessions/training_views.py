@@ -215,7 +215,10 @@ def enrolment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol by hand: search the roster in scope, add one worker at a time."""
     event = get_event_for_user(request.user, pk, manage=True)
     if request.method == "POST":
-        trainee = trainee_list(user=request.user).filter(pk=request.POST.get("trainee")).first()
+        raw = request.POST.get("trainee", "")
+        trainee = (
+            trainee_list(user=request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+        )
         if trainee is None:
             messages.error(request, _("找不到该社区工作者。"))
         else:
