@@ -8,14 +8,15 @@ numbers masked, as audit_snapshot does everywhere), each deletion what was delet
 
 from collections.abc import Iterable
 
-from django.contrib import admin
 from django.db import models
+
+from config.admin import DudaoModelAdmin
 
 from .models import AuditAction
 from .services import audit_diff, audit_record, audit_snapshot
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(DudaoModelAdmin):
     # The fields a record's history shows; the services' own lists are reused.
     audit_fields: Iterable[str] = ()
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.params import parse_id
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post
@@ -40,7 +41,8 @@ class RateFilterForm(forms.Form):
         subdistrict = data.get("subdistrict")
         subdistrict_id = subdistrict.pk if subdistrict else None
         if subdistrict_id is None and raw_subdistrict and raw_subdistrict.isdigit():
-            subdistrict_id = int(raw_subdistrict)  # out of scope: let the selector refuse it
+            # Out of scope or no such subdistrict: let the selector refuse it (0 is no row's id).
+            subdistrict_id = parse_id(raw_subdistrict) or 0
         return RateFilters(
             subdistrict_id=subdistrict_id,
             housing_type=data.get("housing_type", ""),

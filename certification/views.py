@@ -16,6 +16,8 @@ from django_tables2 import SingleTableMixin
 
 from audit.services import audit_export
 from config.forms import attach_service_errors
+from config.pagination import BoundedPaginator
+from config.params import parse_id
 from reports.charts import bar_chart_svg, chart_legend, line_chart_svg
 from trainees.exports import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
@@ -97,6 +99,7 @@ class _ExportableList(SingleTableMixin, FilterView):
 
     template_name = "certification/list.html"
     paginate_by = 50
+    paginator_class = BoundedPaginator
     title = ""
     lead = ""
     slug = ""
@@ -111,7 +114,7 @@ class _ExportableList(SingleTableMixin, FilterView):
         subdistrict = request.GET.get("subdistrict")
         if subdistrict and subdistrict.isdigit():
             selectors.check_filters_in_scope(
-                request.user, selectors.RateFilters(subdistrict_id=int(subdistrict))
+                request.user, selectors.RateFilters(subdistrict_id=parse_id(subdistrict) or 0)
             )
         fmt = kwargs.get("fmt")
         if fmt:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.params import parse_id
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post
@@ -120,10 +121,12 @@ def marks_from(data) -> dict[int, str]:
     """
     marks: dict[int, str] = {}
     for key, value in data.items():
-        if key.startswith("status_") and key[7:].isdigit() and value:
-            marks[int(key[7:])] = value
+        enrolment_id = parse_id(key[7:]) if key.startswith("status_") else None
+        if enrolment_id and value:
+            marks[enrolment_id] = value
     for pair in data.get("marks", "").split(","):
-        enrolment_id, _sep, status = pair.partition(":")
-        if enrolment_id.strip().isdigit() and status:
-            marks[int(enrolment_id)] = status.strip()
+        raw_id, _sep, status = pair.partition(":")
+        enrolment_id = parse_id(raw_id)
+        if enrolment_id and status:
+            marks[enrolment_id] = status.strip()
     return marks

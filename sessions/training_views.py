@@ -18,6 +18,8 @@ from django_tables2 import RequestConfig
 
 from audit.services import audit_export
 from config.forms import attach_service_errors
+from config.pagination import BoundedPaginator
+from config.params import parse_id
 from neighbourhoods.models import Subdistrict
 from trainees.exports import spreadsheet_response
 from trainees.selectors import trainee_list
@@ -84,7 +86,9 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     if kind in TrainingKind.values:
         qs = qs.filter(kind=kind)
     table = EventTable(qs)
-    RequestConfig(request, paginate={"per_page": 30}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": 30, "paginator_class": BoundedPaginator}
+    ).configure(table)
     return render(
         request,
         "training/event_list.html",
@@ -215,9 +219,9 @@ def enrolment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol by hand: search the roster in scope, add one worker at a time."""
     event = get_event_for_user(request.user, pk, manage=True)
     if request.method == "POST":
-        raw = request.POST.get("trainee", "")
+        trainee_id = parse_id(request.POST.get("trainee"))
         trainee = (
-            trainee_list(user=request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+            trainee_list(user=request.user).filter(pk=trainee_id).first() if trainee_id else None
         )
         if trainee is None:
             messages.error(request, _("找不到该社区工作者。"))
@@ -267,8 +271,7 @@ def event_place_view(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     event = get_event_for_user(user, pk)
-    raw = request.GET.get("sitting", "")
-    sitting_id = int(raw) if raw.isdigit() else None
+    sitting_id = parse_id(request.GET.get("sitting"))
     q = request.GET.get("q", "").strip()
     qs = enrolment_list(user=user, event=event, sitting_id=sitting_id, search=q)
     from django.core.paginator import Paginator
@@ -481,8 +484,7 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
 def _board_subdistrict(request: HttpRequest) -> int | None:
     if request.user.is_subdistrict_admin:
         return request.user.subdistrict_id
-    raw = request.GET.get("subdistrict", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.GET.get("subdistrict"))
 
 
 def _board_access(request: HttpRequest, pk: int):
@@ -613,9 +615,9 @@ def leave_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
+    year = parse_id(request.GET.get("year"))
     this = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this + 1 else this
+    return year if year and 2000 <= year <= this + 1 else this
 
 
 def hours_view(request: HttpRequest) -> HttpResponse:
@@ -624,7 +626,9 @@ def hours_view(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     q = request.GET.get("q", "").strip()
     table = HoursTable(hours_per_worker(user=request.user, year=year, search=q))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": 50, "paginator_class": BoundedPaginator}
+    ).configure(table)
     this = timezone.localdate().year
     return render(
         request,

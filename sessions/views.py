@@ -14,6 +14,8 @@ from django_tables2 import SingleTableMixin
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
 from config.forms import attach_service_errors
+from config.pagination import BoundedPaginator
+from config.params import parse_id
 from supervisors.models import Assignment
 from trainees.exports import spreadsheet_response
 
@@ -53,6 +55,7 @@ class SessionListView(SingleTableMixin, FilterView):
     filterset_class = SessionFilter
     template_name = "sessions/list.html"
     table_pagination = {"per_page": 30}
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return session_list(user=self.request.user)
@@ -105,12 +108,12 @@ def _edit(request: HttpRequest, session: SupervisionSession | None, *, correct: 
     form_class = CorrectionForm if correct else SessionForm
     initial = {}
     if session is None and request.method == "GET":
-        pick = request.GET.get("trainee", "")
+        pick = parse_id(request.GET.get("trainee"))
         pair = (
             Assignment.objects.filter(
-                supervisor=supervisor, ended_on__isnull=True, trainee_id=int(pick)
+                supervisor=supervisor, ended_on__isnull=True, trainee_id=pick
             ).first()
-            if pick.isdigit()
+            if pick
             else None
         )
         if pair is not None:

@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
 from config.forms import attach_service_errors
+from config.pagination import BoundedPaginator
 from trainees.exports import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 
@@ -34,6 +35,7 @@ class SupervisorListView(SingleTableMixin, FilterView):
     filterset_class = SupervisorFilter
     template_name = "supervisors/list.html"
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         _require_admin_or_leader(self.request)
@@ -65,6 +67,7 @@ class AssignmentListView(SingleTableMixin, FilterView):
     filterset_class = AssignmentFilter
     template_name = "supervisors/assignment_list.html"
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         _require_admin_or_leader(self.request)

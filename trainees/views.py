@@ -14,6 +14,7 @@ from audit.selectors import audit_history_lines
 from audit.services import audit_export, audit_record
 from certification.selectors import worker_certification
 from config.forms import attach_service_errors
+from config.pagination import BoundedPaginator
 from supervisors.models import Assignment
 
 from .exports import roster_headers, roster_rows, spreadsheet_response
@@ -30,6 +31,7 @@ class TraineeListView(SingleTableMixin, FilterView):
     filterset_class = TraineeFilter
     template_name = "trainees/list.html"
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return trainee_list(user=self.request.user)
