@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from config.qr import qr_svg
 from reports.charts import chart_legend, line_chart_svg
 from reports.selectors import home_figures
 from sessions.selectors import supervisor_home, worker_home
@@ -18,7 +19,6 @@ from .models import Notification
 from .notifications import notifications_mark_read
 from .two_factor import (
     confirmed_device,
-    qr_svg,
     secret_base32,
     totp_device_start,
     totp_verify,
@@ -167,7 +167,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "next": _next_url(request),
-        "qr": qr_svg(device.config_url),
+        "qr": qr_svg(device.config_url, decorative=True),
         "secret": secret_base32(device),
     }
     return render(request, "accounts/otp_setup.html", context)

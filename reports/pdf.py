@@ -9,24 +9,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .charts_report import report_charts
-from .figures import METRICS
+from .figures import headline_metrics
 
 
 def pdf_context(figures: dict) -> dict:
     return {
         "f": figures,
         "charts": report_charts(figures),
-        "metrics": [
-            {
-                "key": key,
-                "label": label,
-                "unit": unit,
-                "value": figures["headline"].get(key),
-                "previous": figures["previous"]["headline"].get(key),
-                "change": figures["change"].get(key),
-            }
-            for key, label, unit in METRICS
-        ],
+        "metrics": headline_metrics(figures),
         "generated_at": timezone.localtime(),
     }
 

@@ -12,7 +12,7 @@ from audit.services import audit_export
 from config.downloads import protected_download
 
 from .charts_report import report_charts
-from .figures import METRICS
+from .figures import METRICS, headline_metrics
 from .forms import CommentaryForm, PeriodForm, ReportRequestForm
 from .models import RunStatus
 from .periods import Period, PeriodKind, latest_complete_period
@@ -67,17 +67,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         figures["comparison"],
         key=lambda r: (r[rank] is None, -(r[rank] or 0), r["name"]),
     )
-    metrics = [
-        {
-            "key": key,
-            "label": label,
-            "unit": unit,
-            "value": figures["headline"].get(key),
-            "previous": figures["previous"]["headline"].get(key),
-            "change": figures["change"].get(key),
-        }
-        for key, label, unit in METRICS
-    ]
     return render(
         request,
         "reports/dashboard.html",
@@ -85,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "f": figures,
             "period": period,
             "form": form,
-            "metrics": metrics,
+            "metrics": headline_metrics(figures),
             "ranking": ranking,
             "rank": rank,
             "rankings": [(k, label) for k, label, _u in METRICS if k in RANKINGS],

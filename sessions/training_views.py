@@ -20,6 +20,7 @@ from audit.services import audit_export
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
 from config.params import parse_id
+from config.qr import qr_svg
 from neighbourhoods.models import Subdistrict
 from trainees.exports import spreadsheet_response
 from trainees.selectors import trainee_list
@@ -29,7 +30,6 @@ from .checkin import (
     REFRESH_SECONDS,
     TokenExpired,
     TokenInvalid,
-    qr_svg,
     token_issue,
     token_read,
 )

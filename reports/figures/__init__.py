@@ -21,7 +21,14 @@ from .supervision import growth_figures, supervision_figures
 from .training import training_figures
 from .workforce import workforce_figures
 
-__all__ = ["METRICS", "Scope", "dashboard_figures", "report_figures", "trend_figures"]
+__all__ = [
+    "METRICS",
+    "Scope",
+    "dashboard_figures",
+    "headline_metrics",
+    "report_figures",
+    "trend_figures",
+]
 
 # The headline figures: key, label, unit; rates are percentages of the stated base.
 METRICS = [
@@ -39,6 +46,23 @@ METRICS = [
     ("certified_pct", gettext_lazy("持证上岗率"), "%"),
     ("registered_pct", gettext_lazy("有效登记率"), "%"),
 ]
+
+
+def headline_metrics(figures: dict) -> list[dict]:
+    """The headline figures as the dashboard and the PDF print them: value, previous, change."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "value": figures["headline"].get(key),
+            "previous": figures["previous"]["headline"].get(key),
+            "change": figures["change"].get(key),
+        }
+        for key, label, unit in METRICS
+    ]
+
+
 RATE_KEYS = ("coverage_pct", "cadence_pct", "training_coverage_pct", "certified_pct")
 
 
