@@ -13,7 +13,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs:node npm:npm
 CI_PACKAGES := redis-server postgresql
 
-.PHONY: run setup system venv deps messages migrate demo worker check test test-postgres bench loadtest lint fmt prod-check clean
+.PHONY: run setup system venv deps messages migrate demo worker check test test-dates test-postgres bench loadtest lint fmt prod-check clean
 
 run: setup demo ## set everything up and serve at http://127.0.0.1:8000 with a background worker
 	@scripts/serve.sh $(HOST) $(PORT)
@@ -57,6 +57,13 @@ check: deps ## the quick gate before the suite: lint errors and missing migratio
 
 test: system deps messages check node_modules/axe-core/axe.min.js ## the whole suite (SQLite unless DATABASE_URL is set), browser journeys included
 	@$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS)
+
+# The suite on the days that break date arithmetic: a month's first and last day, a leap day,
+# New Year's Eve (tests/conftest.py pins the clock to DUDAO_TEST_NOW).
+TEST_DATES := 2026-12-01T00:05:00+08:00 2026-11-30T23:30:00+08:00 2028-02-29T10:00:00+08:00 2026-12-31T23:20:00+08:00
+test-dates: system deps messages node_modules/axe-core/axe.min.js ## the whole suite once per date above
+	@for now in $(TEST_DATES); do echo "== DUDAO_TEST_NOW=$$now"; \
+	  DUDAO_TEST_NOW=$$now $(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS) || exit 1; done
 
 test-postgres: system deps messages ## the whole suite against a PostgreSQL and Redis started here
 	@scripts/install-system-packages.sh $(CI_PACKAGES)

@@ -1,9 +1,18 @@
-"""Personas shared by every test (STYLE.md): who is asking decides what they may see."""
+"""Personas shared by every test (STYLE.md): who is asking decides what they may see.
 
+The clock is pinned for the whole suite (collection included): every test starts at
+`TEST_NOW`, and the clock then runs on (tick) so that time-outs and "just now" still work.
+`DUDAO_TEST_NOW=2026-12-01T00:05:00+08:00 make test` runs the suite on another day; `make
+test-dates` runs it on a month's first and last day, a leap day and New Year's Eve.
+"""
+
+import datetime as dt
 import json
+import os
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -17,6 +26,27 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
+
+
+# A Wednesday in the middle of a month, in the morning: the default day has nothing special.
+TEST_NOW = dt.datetime.fromisoformat(os.environ.get("DUDAO_TEST_NOW", "2026-11-18T10:00:00+08:00"))
+_session_clock = time_machine.travel(TEST_NOW, tick=True)
+
+
+def pytest_configure(config) -> None:
+    # Module-level dates (parametrize values, constants) are computed at collection time.
+    _session_clock.start()
+
+
+def pytest_unconfigure(config) -> None:
+    _session_clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Each test starts at TEST_NOW, whatever ran before it."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

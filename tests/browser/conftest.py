@@ -26,6 +26,15 @@ def _migration_data(migration_data):
     """Every journey starts with the rows data migrations create (tests/conftest.py)."""
 
 
+@pytest.fixture(autouse=True)
+def _cookies_without_dates(settings):
+    """The server's clock is pinned (tests/conftest.py) but Chromium's is not: a cookie that
+    expires two weeks after the pinned day would already be stale to the browser on a later
+    real date. Session-length cookies carry no date."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -12,12 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def add_history(team, per_trainee: int) -> None:
-    """`per_trainee` logs for each of the supervisor's trainees, on past days of this month
-    and earlier, plus the same for the other supervisor's pair."""
+    """`per_trainee` logs for each of the supervisor's trainees, every third day back from
+    today, plus the same for the other supervisor's pair. The first two are in this month
+    whatever today is (on the 1st, both are today), so every pair is on cadence (mentor ≥ 2)."""
     w = team.world
     cadence_policy()  # the row a migration creates; a flushed test database may lack it
     for i in range(per_trainee):
         day = today() - dt.timedelta(days=i * 3)
+        if i < 2 and day < today().replace(day=1):
+            day = today()
         make_session(w.supervisor, [team.mentee], date=day, confirmed=i % 2 == 0)
         make_session(w.supervisor, team.drill, date=day, scores=True, confirmed=i % 3 == 0)
         make_session(w.other_supervisor, [w.worker_b], date=day)
@@ -92,4 +95,4 @@ def test_overdue_page_query_count_is_constant(team, client_for, django_assert_ma
         response = client.get(reverse("sessions:overdue"))
     page = response.content.decode()
     assert "孙闲（0/2）" in page
-    assert "周督导" not in page  # every trainee of 周督导 has logs today
+    assert "周督导" not in page  # every pair of 周督导 is on cadence this month
