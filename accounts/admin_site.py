@@ -13,11 +13,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import guarded
+from core.redirects import next_url
+
 
 class DudaoAdminSite(admin.AdminSite):
     site_header = _("督导 Dudao 系统管理")
     site_title = _("督导 Dudao 系统管理")
     index_title = _("系统管理")
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Every admin gets the input guards of config/admin.py, those of Django's own apps
+        and third-party packages (groups, 2FA devices, lockouts) included: a junk filter or
+        field value on any admin screen is refused in place, never a 500."""
+        super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin), **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
@@ -25,7 +34,7 @@ class DudaoAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+            return redirect_to_login(next_url(request, reverse("admin:index")))
         if self.has_permission(request):
             return redirect("admin:index")
         raise PermissionDenied(_("系统管理仅限区管理员使用。"))

@@ -68,9 +68,20 @@ class User(AbstractUser):
         return self.is_district_admin or self.is_subdistrict_admin
 
     @property
-    def sees_full_id_numbers(self) -> bool:
-        # PIPL / GB/T 35273: ID numbers shown in full only to the role that needs them.
+    def sees_full_identity(self) -> bool:
+        """Full ID numbers, birth dates and mobile numbers: the one rule every page, export,
+        form and history applies (trainees/identity.py shows what the others see).
+
+        PIPL / GB/T 35273: shown in full only to the role that needs them. Everyone else sees
+        the ID number's last four characters, the age instead of the birth date (which is
+        digits 7–14 of the number) and a masked mobile, their own record included.
+        """
         return self.is_district_admin
+
+    @property
+    def sees_full_id_numbers(self) -> bool:
+        # The same rule under the name the import kinds and templates have long used.
+        return self.sees_full_identity
 
 
 class Notification(models.Model):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .admin_mixins import AuditedAdmin
+from .models import AuditEvent, RetentionPolicy
 
 
 @admin.register(AuditEvent)
@@ -18,6 +19,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(AuditedAdmin):
+    """Edited by district administrators (the only users of the admin site); each change is
+    in the audit trail, as the periods decide when personal data is removed."""
+
+    audit_fields = ("import_file_days", "report_file_days")
+    list_display = ("__str__", "import_file_days", "report_file_days", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        # A single row: the district's policy.
+        return not RetentionPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

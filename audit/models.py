@@ -1,6 +1,7 @@
 """Who changed what and when, and who exported or unmasked personal data (issue 8, PIPL art. 55)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +50,34 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class RetentionPolicy(models.Model):
+    """How long stored files with personal data are kept: one row, the district's to edit.
+
+    PIPL art. 19: personal information is kept no longer than its purpose needs. An uploaded
+    file serves to check an import against its source; a generated report, to be downloaded
+    again as it was read. After these periods the daily jobs (imports.tasks, reports.tasks)
+    remove the files and keep the runs, so the record of what was done stays.
+    """
+
+    import_file_days = models.PositiveSmallIntegerField(
+        _("导入原文件保存天数"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("上传的导入文件在上传多少天后删除；导入记录保留。"),
+    )
+    report_file_days = models.PositiveSmallIntegerField(
+        _("报表文件保存天数"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("生成的报表 PDF 与 Excel 文件在生成多少天后删除；重新申请可再次生成。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("个人信息文件保存期限")
+        verbose_name_plural = _("个人信息文件保存期限")
+
+    def __str__(self) -> str:
+        return str(_("个人信息文件保存期限"))

@@ -1,13 +1,17 @@
 """Reads of the audit trail. The history of a record is shown to whoever may see the record:
 the caller has already resolved the record through its app's access helper."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from core.redact import mobile_mask
+
+from .models import AuditEvent, RetentionPolicy
 
 
 def audit_history(*objs: Model, limit: int = 50) -> QuerySet[AuditEvent]:
@@ -27,17 +31,49 @@ def _label(model: type[Model], name: str) -> str:
         return name  # a label written by the service (a registration)
 
 
-def audit_history_lines(*objs: Model, limit: int = 50) -> list[dict[str, Any]]:
-    """The records' history for a page: who, when, what, and each change as label: old → new."""
+def audit_history_lines(
+    *objs: Model, limit: int = 50, full_identity: bool = False
+) -> list[dict[str, Any]]:
+    """The records' history for a page: who, when, what, and each change as label: old → new.
+
+    The trail keeps birth dates and mobiles as they were (ID numbers it keeps masked); unless
+    the viewer sees full identity (User.sees_full_identity), a page shows an age for a birth
+    date and a masked mobile, as everywhere else.
+    """
     models = {o._meta.label_lower: type(o) for o in objs}
+    today = timezone.localdate()
     rows = []
     for event in audit_history(*objs, limit=limit):
         model = models.get(event.object_type)
         changes = event.changes if isinstance(event.changes, dict) else {}
-        lines = [
-            (_label(model, name) if model else name, pair[0], pair[1])
-            for name, pair in changes.items()
-            if isinstance(pair, list) and len(pair) == 2
-        ]
+        lines = []
+        for name, pair in changes.items():
+            if not (isinstance(pair, list) and len(pair) == 2):
+                continue
+            label = _label(model, name) if model else name
+            old, new = pair
+            if not full_identity and name == "birth_date":
+                label, old, new = str(_("年龄")), _age(old, today), _age(new, today)
+            elif not full_identity and name == "mobile":
+                old, new = _masked_mobile(old), _masked_mobile(new)
+            lines.append((label, old, new))
         rows.append({"event": event, "lines": lines})
     return rows
+
+
+def _age(value: Any, today: dt.date) -> Any:
+    try:
+        birth = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None if value in (None, "") else "—"
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return _("%(age)s岁") % {"age": age}
+
+
+def _masked_mobile(value: Any) -> Any:
+    return mobile_mask(value) if isinstance(value, str) else value
+
+
+def retention_policy() -> RetentionPolicy:
+    """The district's row (created by migration 0003); its defaults if someone removed it."""
+    return RetentionPolicy.objects.order_by("pk").first() or RetentionPolicy()

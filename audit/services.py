@@ -17,7 +17,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import User
-from trainees.identity import id_number_mask
+from core.redact import id_number_mask, redact_identifiers, redact_value
 
 from .middleware import current_request
 from .models import AuditAction, AuditEvent
@@ -123,9 +123,18 @@ def audit_export(
     full_id: bool = False,
     rows: int | None = None,
 ) -> AuditEvent:
-    """One event per export of personal data: what, with which filters, whether unmasked."""
+    """One event per export of personal data: what, with which filters, whether unmasked.
+
+    A filter's text is what someone typed into a search box, an ID or mobile number among
+    others: it is kept masked (core/redact.py), so the trail still shows that a number was
+    searched for, and which one to whoever already knows it, but not the number itself.
+    """
     changes: dict[str, Any] = {
-        "filters": {k: v for k, v in filters.items() if v not in ("", None, [])}
+        "filters": {
+            redact_identifiers(str(k)): redact_value(v)
+            for k, v in filters.items()
+            if v not in ("", None, [])
+        }
     }
     changes["full_id_numbers"] = full_id
     if rows is not None:

@@ -5,8 +5,9 @@
 
 Builds a temporary SQLite database under /tmp (kept and reused by the next run with the same
 scale): the demo district at `--scale` copies (`seed_demo(scale=50, activity=False)`, ~104,500
-workers) and its certification history (`certification.demo.seed_certification`, without the
-external CE records). Then times `certification.selectors.rate_dashboard` for the district
+workers) and its certification history (`demo.seeders.certification.seed_certification`,
+without the external CE records), both as of the fixed day TODAY, so that a kept database and
+the figures stay comparable from run to run. Then times `certification.selectors.rate_dashboard` for the district
 administrator (target, overall, five breakdowns, 24-month trend: nine ORM queries) beside one
 hand-written SQL statement computing the same figures, checks that both agree, and writes the
 ratio between the markers of the "## Certification rate" section of docs/benchmarks.md.
@@ -47,14 +48,16 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from certification.demo import seed_certification  # noqa: E402
 from certification.selectors import month_ends, rate_dashboard  # noqa: E402
-from neighbourhoods.demo import DEMO_TODAY, SeedContext, seed_demo  # noqa: E402
+from demo.context import SeedContext  # noqa: E402
+from demo.seed import seed_demo  # noqa: E402
+from demo.seeders.certification import seed_certification  # noqa: E402
 from neighbourhoods.models import Subdistrict  # noqa: E402
 from trainees.models import Trainee  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 START, END = "<!-- bench:certification -->", "<!-- /bench:certification -->"
+TODAY = dt.date(2026, 11, 1)  # the demo's today and the dashboard's day
 
 
 def build(scale: int) -> float:
@@ -62,8 +65,8 @@ def build(scale: int) -> float:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     if not Trainee.objects.exists():
-        seed_demo(scale=scale, activity=False)
-        ctx = SeedContext(seed=2019, scale=scale, password="bench")
+        seed_demo(scale=scale, today=TODAY, activity=False)
+        ctx = SeedContext(seed=2019, scale=scale, today=TODAY, password="bench")
         ctx.subdistricts = {s.code: s for s in Subdistrict.objects.all()}
         from django.db import transaction
 
@@ -179,7 +182,7 @@ def main() -> None:
 
     build_s = build(args.scale)
     user = User.objects.get(username="district")
-    day = DEMO_TODAY
+    day = TODAY
     workers = Trainee.objects.count()
     print(f"database {DB_PATH}: {workers:,} workers (built/checked in {build_s:.1f} s)")
 

@@ -42,11 +42,12 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from core.spreadsheets import write_xlsx  # noqa: E402
+from demo.seed import seed_demo  # noqa: E402
 from imports.models import ImportRun  # noqa: E402
 from imports.services import import_apply, import_preview  # noqa: E402
-from neighbourhoods.demo import seed_demo  # noqa: E402
 from neighbourhoods.models import Neighbourhood  # noqa: E402
-from trainees.exports import roster_headers, write_xlsx  # noqa: E402
+from trainees.exports import roster_headers  # noqa: E402
 from trainees.identity import id_check_char  # noqa: E402
 from trainees.models import CareerGrade, Trainee  # noqa: E402
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.params import parse_id
+from core.dates import CERTIFICATION_BEGINS, DateWindow, window_dates
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post
@@ -18,7 +19,9 @@ def housing_choices() -> list[tuple[str, str]]:
 class RateFilterForm(forms.Form):
     """The dashboard's date and narrowing; choices follow the user's scope."""
 
-    on = forms.DateField(label=_("统计日期"), widget=DateInput(), required=False)
+    on = forms.DateField(
+        label=_("统计日期"), widget=DateInput(), required=False, validators=[DateWindow()]
+    )
     subdistrict = forms.ModelChoiceField(
         label=_("街道（镇）"),
         queryset=Subdistrict.objects.all(),
@@ -36,8 +39,16 @@ class RateFilterForm(forms.Form):
             # Not offered outside the scope; a hand-made URL still gets a 404 (selectors).
             self.fields["subdistrict"].queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
 
+    def valid_data(self) -> dict:
+        """The fields that are valid, even when another is not: a date out of range shows
+        its message beside the field, and the other filters still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # fills cleaned_data with the fields that passed
+        return self.cleaned_data
+
     def filters(self, raw_subdistrict: str | None) -> RateFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         subdistrict = data.get("subdistrict")
         subdistrict_id = subdistrict.pk if subdistrict else None
         if subdistrict_id is None and raw_subdistrict and raw_subdistrict.isdigit():
@@ -92,7 +103,9 @@ class AttemptForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    on = forms.DateField(label=_("登记日期"), widget=DateInput())
+    on = forms.DateField(
+        label=_("登记日期"), widget=DateInput(), validators=[DateWindow(CERTIFICATION_BEGINS)]
+    )
 
 
 class ExternalHoursForm(forms.ModelForm):
@@ -101,3 +114,7 @@ class ExternalHoursForm(forms.ModelForm):
         fields = ["date", "hours", "provider", "evidence"]
         widgets = {"date": DateInput()}
         help_texts = {"evidence": _("如证书编号、主办单位出具的学时证明")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        window_dates(self, "date", first=CERTIFICATION_BEGINS)

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from trainees.identity import mobile_for, mobile_mask
+
 from .models import Certificate
 from .rules import RegistrationStatus
 
@@ -100,6 +102,13 @@ class RegistrationTable(_WorkerColumns):
 
     def render_registration_status(self, value: str) -> str:
         return status_badge(value)
+
+    def render_mobile(self, value: str) -> str:
+        # SingleTableMixin hands the table its request; without one, masked.
+        user = getattr(getattr(self, "request", None), "user", None)
+        if user is None or not user.is_authenticated:
+            return mobile_mask(value)
+        return mobile_for(user, value)
 
 
 class CeTable(_WorkerColumns):

@@ -18,8 +18,8 @@ from audit.services import audit_export
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
 from config.params import parse_id
+from core.spreadsheets import spreadsheet_response
 from reports.charts import bar_chart_svg, chart_legend, line_chart_svg
-from trainees.exports import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 
 from . import selectors
@@ -45,7 +45,7 @@ def _today() -> dt.date:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = RateFilterForm(request.GET or None, user=request.user)
-    on = (form.cleaned_data.get("on") if form.is_valid() else None) or _today()
+    on = form.valid_data().get("on") or _today()
     filters = form.filters(request.GET.get("subdistrict"))
     board = selectors.rate_dashboard(user=request.user, on=on, filters=filters)
     overall, gap = board["overall"], board["gap"]
@@ -123,7 +123,10 @@ class _ExportableList(SingleTableMixin, FilterView):
 
     def export(self, fmt: str) -> HttpResponse:
         filterset = self.get_filterset(self.get_filterset_class())
-        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        # An address without filters leaves the filterset unbound (never "valid"): that is the
+        # whole list, as on the page, not an empty file.
+        valid = not filterset.is_bound or filterset.is_valid()
+        qs = filterset.qs if valid else filterset.queryset.none()
         audit_export(
             actor=self.request.user,
             what=f"certification.{self.slug or type(self).__name__.lower()}",

@@ -1,29 +1,21 @@
 """Stored files (report PDFs and spreadsheets, uploaded imports) sent after a view has checked
 who may have them.
 
-Behind nginx (production, DUDAO_X_ACCEL_REDIRECT on) the answer carries no body, only
-`X-Accel-Redirect: /media/<path>`, and nginx sends the file from disk out of its `internal`
-/media/ location (deploy/nginx/dudao.conf): no gunicorn worker is held for the length of a
-download. The path is percent-encoded, as nginx (since 1.5.9) expects: uploaded file names
-are often Chinese. Without nginx (`make run`, tests, the load test) Django streams the file.
+The files are encrypted at rest (core/storage.py), so Django decrypts and streams them: nginx
+could not send them from disk, and there is no /media/ location or route for it to use
+(X-Accel-Redirect was dropped with the encryption). The files are small (a district report's
+PDF is about 500 KiB, docs/benchmarks.md; an upload at most 30 MB) and decrypted in memory.
 """
 
-import mimetypes
-from urllib.parse import quote
-
-from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import FileResponse
+from django.utils.cache import patch_cache_control
 
 
-def protected_download(file: FieldFile, *, filename: str) -> HttpResponse:
-    if settings.DUDAO_X_ACCEL_REDIRECT:
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = quote(f"{settings.MEDIA_URL}{file.name}")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=filename
-        )
-        return response
-    return FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+def protected_download(file: FieldFile, *, filename: str) -> FileResponse:
+    """The file's content, decrypted, as an attachment named `filename` (its content type
+    follows from that name, not from the stored one, which is random)."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+    # Personal data: no shared cache and no copy left in the browser's cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

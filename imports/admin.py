@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import ImportRun
 
@@ -23,7 +26,17 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ("created_by", "subdistrict")
     date_hierarchy = "created_at"
     # The record of what was imported is evidence: read-only here, written by the pipeline.
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    # The file is encrypted and has no URL: it is linked to the view that checks access.
+    exclude = ("file",)
+    readonly_fields = [f.name for f in ImportRun._meta.fields if f.name != "file"] + ["file_link"]
+
+    @admin.display(description=_("文件"))
+    def file_link(self, run: ImportRun) -> str:
+        if not run.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("imports:run-file", args=[run.pk]), run.file_name
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import encrypted_storage, unguessable_name
+
 
 class ImportKind(models.TextChoices):
     WORKERS = "workers", _("社区工作者名册")
@@ -10,11 +12,17 @@ class ImportKind(models.TextChoices):
     EXAMS = "exams", _("考试成绩")
 
 
+def _upload_to(run: "ImportRun", filename: str) -> str:
+    # Not the uploaded name, which is kept in `file_name` and given back at download.
+    return unguessable_name("imports")
+
+
 class ImportRun(models.Model):
     """One uploaded file: its dry-run result, and whether and when it was applied.
 
-    Every upload is kept (the file itself and who sent it), so that an import can be traced
-    back to its source and checked again later.
+    Every upload is kept (the file itself, encrypted, and who sent it), so that an import can be
+    traced back to its source and checked again, for as long as the district's retention
+    period for uploads (audit.RetentionPolicy); then the file is removed and the run stays.
     """
 
     class Status(models.TextChoices):
@@ -40,8 +48,16 @@ class ImportRun(models.Model):
         verbose_name=_("街道（镇）"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
+    # Holds full ID numbers: encrypted at rest (core/storage.py), downloaded by district
+    # administrators only (imports.views.import_run_file).
+    file = models.FileField(
+        _("文件"), upload_to=_upload_to, storage=encrypted_storage, max_length=255, blank=True
+    )
     file_name = models.CharField(_("文件名"), max_length=255)
+    # Set when the file was removed at the end of the retention period (import_files_expire),
+    # with the period then in force, which the run's page states.
+    file_removed_at = models.DateTimeField(_("原文件删除时间"), null=True, blank=True)
+    file_kept_days = models.PositiveSmallIntegerField(_("原文件保存天数"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
     )
@@ -88,7 +104,12 @@ class ImportRun(models.Model):
 
     @property
     def can_apply(self) -> bool:
-        return self.status == self.Status.PREVIEWED and self.error_count == 0 and self.rows > 0
+        return (
+            self.status == self.Status.PREVIEWED
+            and self.error_count == 0
+            and self.rows > 0
+            and self.file_removed_at is None
+        )
 
     @property
     def is_finished(self) -> bool:

@@ -3,7 +3,8 @@
 Files come as .xlsx, .xls (old Excel) or .csv saved by Chinese Excel (GB18030/GBK) or by
 anything else (UTF-8 with or without BOM, UTF-16 "Unicode text"). The type is decided by the
 bytes, not the file name. Cells are normalised here (NFKC folds full-width characters,
-whitespace is trimmed); what a cell *means* (a date, an ID number, a choice) is decided by the
+whitespace is trimmed, the quote our exports put before formula-like text is taken off); what
+a cell *means* (a date, an ID number, a choice) is decided by the
 cell parsers below, called by each kind's schema.
 
 Every failure of a third-party parser on untrusted bytes becomes a `FileError` with a reason a
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from core.spreadsheets import unneutralise
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +60,19 @@ class Sheet:
 
 
 def clean_cell(value: object) -> object:
-    """Text folded to half-width and trimmed ('' becomes None); other values unchanged."""
+    """Text folded to half-width and trimmed ('' becomes None); other values unchanged.
+
+    Our exports write text such as "-" or "=…" as "'-" and "'=…" so that it cannot run as a
+    formula (core.spreadsheets). The quote is taken off here, or an exported file imported
+    again would change every such value. A person typing a leading quote in Excel does not
+    put it in the cell's text (Excel keeps it as a style), so the only text this changes is a
+    quote written on purpose before a formula character in a CSV file: rare, and harmless.
+    """
     if value is None:
         return None
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
-        return text or None
+        return unneutralise(text).strip() or None
     if isinstance(value, float) and value != value:  # NaN
         return None
     return value

@@ -1,4 +1,5 @@
-"""Reads of import runs. Who may see a run may also download its file."""
+"""Reads of import runs. Who may see a run may download its error report; only district
+administrators download the file as uploaded."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -40,5 +41,22 @@ def get_import_run_for_user(user: User, pk: int) -> ImportRun:
     require_importer(user)
     run = import_run_scope(user).select_related("created_by").filter(pk=pk).first()
     if run is None:
+        raise Http404
+    return run
+
+
+def may_download_original(user: User) -> bool:
+    """The uploaded file holds full ID numbers, which only district administrators see
+    (README, "Roles"); everyone else who may see the run gets its error report, masked."""
+    return user.is_authenticated and user.is_district_admin
+
+
+def get_import_file_for_user(user: User, pk: int) -> ImportRun:
+    """The run whose uploaded file this user may download: 403 for any other role (whatever
+    the run, so that the answer says nothing of it), 404 when out of scope or removed."""
+    if not may_download_original(user):
+        raise PermissionDenied(_("原文件只有区管理员可以下载，请下载错误报告。"))
+    run = get_import_run_for_user(user, pk)
+    if not run.file:
         raise Http404
     return run

@@ -1,4 +1,5 @@
-"""Writes of the import pipeline: a dry run that records the upload, then an all-or-nothing apply.
+"""Writes of the import pipeline: a dry run that records the upload, then an all-or-nothing apply;
+and the removal of uploaded files at the end of the district's retention period.
 
 `import_preview` keeps the file and records what applying it would do; it writes no domain
 data. `import_apply` reads the kept file again and re-checks every row against the database as
@@ -9,9 +10,9 @@ the work done and does nothing (idempotent), and re-importing the same file chan
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
-import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from trainees.identity import id_number_mask
+from audit.selectors import retention_policy
+from core.redact import redact_identifiers
+from core.storage import delete_on_commit
 
 from .kinds import KINDS
 from .kinds.base import ImportKindBase, MappedSheet, Plan, RowError, map_sheets
@@ -35,15 +38,12 @@ logger = logging.getLogger(__name__)
 # A file where every cell is wrong can produce millions of errors; beyond this many the
 # report says how many more there were (error_count keeps the true total).
 MAX_STORED_ERRORS = 50_000
-# A 15- or 18-character ID number (or anything shaped like one) inside a cell's text or a
-# message: the error report is kept with the run, so it is stored masked (PIPL).
-ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{14,17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def mask_id_like(value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    return ID_LIKE.sub(lambda m: id_number_mask(m.group(0)), value)
+    """An ID number (whole or 14+ digits of one) or a mobile inside a cell's text or a message,
+    masked: the error report is kept with the run and read by others (PIPL)."""
+    return redact_identifiers(value) if isinstance(value, str) else value
 
 
 def _kind_for(code: str, actor: User) -> ImportKindBase:
@@ -173,13 +173,19 @@ def import_apply_start(*, run: ImportRun, actor: User) -> ImportRun:
             raise ValidationError(_("文件中有错误，请修正全部错误后重新上传。"))
         if run.status != ImportRun.Status.PREVIEWED:
             return run  # a second click: the first one is already being applied
+        if run.file_removed_at is not None:
+            raise ValidationError(_("原文件已按保存期限删除，不能再导入，请重新上传。"))
         raise ValidationError(_("文件中没有可导入的数据行。"))
-    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.APPLYING, progress=1, heartbeat_at=timezone.now()
-    )
+    # The file must still be there: import_files_expire may have removed it since the page
+    # was shown (it marks the run under a row lock, which this update waits for).
+    claimed = ImportRun.objects.filter(
+        pk=run.pk, status=ImportRun.Status.PREVIEWED, file_removed_at__isnull=True
+    ).update(status=ImportRun.Status.APPLYING, progress=1, heartbeat_at=timezone.now())
     if claimed:
         transaction.on_commit(lambda: import_apply_task.delay(run.pk, actor.pk))
     run.refresh_from_db()
+    if not claimed and run.file_removed_at is not None:
+        raise ValidationError(_("原文件已按保存期限删除，不能再导入，请重新上传。"))
     return run
 
 
@@ -201,6 +207,7 @@ def import_apply(*, run: ImportRun, actor: User) -> ImportRun:
         status__in=claimable,
         error_count=0,
         attempts__lt=settings.DUDAO_RUN_MAX_ATTEMPTS,
+        file_removed_at__isnull=True,
     ).update(
         status=ImportRun.Status.APPLYING,
         progress=2,
@@ -258,3 +265,30 @@ def _fail(run: ImportRun, plan: Plan, message: str) -> ImportRun:
     run.message = message[:300]
     run.save()
     return run
+
+
+@transaction.atomic
+def import_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Remove the uploaded files older than the district's retention period; return how many.
+
+    The runs stay, with their counts and (masked) error reports, marked with when the file was
+    removed and the period then in force, which their page states. A run being applied is
+    passed over (its file is being read) and its file removed on a later day. Idempotent.
+    """
+    now = now or timezone.now()
+    days = retention_policy().import_file_days
+    runs = list(
+        ImportRun.objects.select_for_update(skip_locked=True)
+        .filter(created_at__lt=now - dt.timedelta(days=days), file_removed_at__isnull=True)
+        .exclude(status=ImportRun.Status.APPLYING)
+        .exclude(file="")
+        .only("pk", "file")
+    )
+    if not runs:
+        return 0
+    ImportRun.objects.filter(pk__in=[run.pk for run in runs]).update(
+        file="", file_removed_at=now, file_kept_days=days
+    )
+    delete_on_commit(ImportRun._meta.get_field("file").storage, [run.file.name for run in runs])
+    logger.info("removed %d uploaded import files kept over %d days", len(runs), days)
+    return len(runs)

@@ -1,11 +1,12 @@
-"""Background application of a previewed import (imports/services.py `import_apply`)."""
+"""Background application of a previewed import (imports/services.py `import_apply`), and the
+daily removal of uploaded files past the district's retention period."""
 
 from celery import shared_task
 
 from accounts.models import User
 
 from .models import ImportRun
-from .services import import_apply
+from .services import import_apply, import_files_expire
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -15,3 +16,11 @@ def import_apply_task(run_id: int, actor_id: int) -> str:
     run = ImportRun.objects.get(pk=run_id)
     actor = User.objects.get(pk=actor_id)
     return import_apply(run=run, actor=actor).status
+
+
+@shared_task(
+    name="imports.tasks.remove_expired_import_files", acks_late=True, reject_on_worker_lost=True
+)
+def remove_expired_import_files() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE). Safe to run twice: a removed file is marked on its run."""
+    return import_files_expire()

@@ -12,14 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_export
 from config.downloads import protected_download
-from trainees.exports import write_xlsx
+from core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 
 from .forms import UploadForm
 from .kinds import KINDS, get_kind
 from .kinds.base import ImportKindBase
-from .selectors import get_import_run_for_user, import_run_list, require_importer
+from .selectors import (
+    get_import_file_for_user,
+    get_import_run_for_user,
+    import_run_list,
+    may_download_original,
+    require_importer,
+)
 from .services import import_apply_start, import_preview
-from .workbooks import XLSX_CONTENT_TYPE, build_export, build_template
+from .workbooks import build_export, build_template
 
 ERRORS_PER_PAGE = 500
 
@@ -95,6 +101,7 @@ def import_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors_page": errors,
             "errors_not_stored": max(run.error_count - len(run.errors), 0),
             "can_confirm": run.can_apply and run.created_by_id == request.user.pk,
+            "can_download_file": bool(run.file) and may_download_original(request.user),
             "status_url": reverse("imports:run-status", args=[run.pk]),
         },
     )
@@ -130,7 +137,9 @@ def import_run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_GET
 def import_run_file(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_import_run_for_user(request.user, pk)
+    run = get_import_file_for_user(request.user, pk)
+    # Full ID numbers leave with it: recorded as an unmasked export.
+    audit_export(actor=request.user, what="imports.run-file", filters={"run": run.pk}, full_id=True)
     return protected_download(run.file, filename=run.file_name)
 
 

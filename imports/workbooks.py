@@ -4,7 +4,8 @@ Each table is a sheet: row 1 a title, row 2 the Chinese column names, data from 
 columns carry drop-down lists (data validation) that read a hidden "选项" sheet, because an
 inline list is limited to 255 characters and a district has 185 committees. A "填写说明" sheet
 explains each column. The reader finds the header row by its names, so the title row and the
-notes sheet are skipped on import.
+notes sheet are skipped on import. Every cell is written through core.spreadsheets, so that
+text from the data never runs as a formula; the reader takes the guarding quote off again.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import User
+from core.spreadsheets import xlsx_cell, xlsx_row
 
 from .kinds.base import ImportKindBase, Table
 
 TEMPLATE_BLANK_ROWS = 2000
 OPTIONS_SHEET = "选项"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def build_template(kind: ImportKindBase, user: User) -> bytes:
@@ -106,9 +106,7 @@ def _write_table(
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-    title_cell = WriteOnlyCell(sheet, value=title)
-    title_cell.font = Font(bold=True, size=13)
-    sheet.append([title_cell])
+    sheet.append([xlsx_cell(sheet, title, font=Font(bold=True, size=13))])
     sheet.merged_cells.add(f"A1:{get_column_letter(len(table.columns))}1")
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FDE9D9")
@@ -116,8 +114,7 @@ def _write_table(
     grey = Font(bold=True, color="808080")
     headers = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = grey if column.read_only else bold
+        cell = xlsx_cell(sheet, column.header, font=grey if column.read_only else bold)
         cell.fill = required_fill if column.required else header_fill
         cell.alignment = Alignment(horizontal="center")
         headers.append(cell)
@@ -125,7 +122,7 @@ def _write_table(
     count = 0
     for row in rows:
         # Strings stay strings (ID numbers as text: Excel would turn 18 digits into 3.10105E+17).
-        sheet.append([None if value == "" else value for value in row])
+        sheet.append(xlsx_row(sheet, row))
         count += 1
     last = 2 + count + blank_rows
     for index, column in enumerate(table.columns, start=1):
@@ -151,22 +148,22 @@ def _write_notes(workbook: Workbook, kind: ImportKindBase) -> None:
     sheet.column_dimensions["C"].width = 10
     sheet.column_dimensions["D"].width = 60
     bold = Font(bold=True)
-    heading = WriteOnlyCell(sheet, value=_("%(kind)s：填写说明") % {"kind": kind.label})
-    heading.font = Font(bold=True, size=13)
-    sheet.append([heading])
+    heading = _("%(kind)s：填写说明") % {"kind": kind.label}
+    sheet.append([xlsx_cell(sheet, heading, font=Font(bold=True, size=13))])
     sheet.append(
-        [
-            _(
-                "日期可写成 1985-03-02、1985/3/2、1985年3月2日 或 19850302；"
-                "身份证号请用文本格式（Excel 会把 18 位数字的后几位变成 0）。"
-            )
-        ]
+        xlsx_row(
+            sheet,
+            [
+                _(
+                    "日期可写成 1985-03-02、1985/3/2、1985年3月2日 或 19850302；"
+                    "身份证号请用文本格式（Excel 会把 18 位数字的后几位变成 0）。"
+                )
+            ],
+        )
     )
     for table in kind.tables:
         sheet.append([])
-        cell = WriteOnlyCell(sheet, value=_("工作表“%(sheet)s”") % {"sheet": table.title})
-        cell.font = bold
-        sheet.append([cell])
+        sheet.append([xlsx_cell(sheet, _("工作表“%(sheet)s”") % {"sheet": table.title}, font=bold)])
         # One column name per row, so that this sheet is never mistaken for a header row.
         for column in table.columns:
             notes = [str(column.help)] if column.help else []
@@ -175,12 +172,15 @@ def _write_notes(workbook: Workbook, kind: ImportKindBase) -> None:
             if column.options:
                 notes.append(_("从下拉列表中选择"))
             sheet.append(
-                [
-                    None,
-                    str(column.header),
-                    _("必填") if column.required else _("选填"),
-                    "；".join(notes),
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        None,
+                        column.header,
+                        _("必填") if column.required else _("选填"),
+                        "；".join(notes),
+                    ],
+                )
             )
 
 
@@ -189,7 +189,11 @@ def _write_options(workbook: Workbook, options: dict[str, list[str]]) -> None:
     sheet.sheet_state = "hidden"
     names = list(options)
     # Bracketed names never read as column headers, even if someone unhides the sheet.
-    sheet.append([f"[{name}]" for name in names])
+    sheet.append(xlsx_row(sheet, [f"[{name}]" for name in names]))
     longest = max((len(v) for v in options.values()), default=0)
     for i in range(longest):
-        sheet.append([options[n][i] if i < len(options[n]) else None for n in names])
+        # Committee and supervisor names are data too: the drop-down offers them as written
+        # here, and the reader takes the guarding quote off a chosen one.
+        sheet.append(
+            xlsx_row(sheet, [options[n][i] if i < len(options[n]) else None for n in names])
+        )

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import ReportCommentary, ReportRun
 
@@ -16,8 +19,36 @@ class ReportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "period_kind", "language", "subdistrict"]
     list_select_related = ["subdistrict", "requested_by"]
-    readonly_fields = ["snapshot", "error", "started_at", "finished_at", "created_at", "attempts"]
+    # The files are built, never uploaded here; encrypted, they have no URL and are linked
+    # to the download view, which checks access.
+    exclude = ["file", "xlsx_file"]
+    readonly_fields = [
+        "snapshot",
+        "error",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "attempts",
+        "files_removed_at",
+        "files_kept_days",
+        "pdf_link",
+        "xlsx_link",
+    ]
     date_hierarchy = "created_at"
+
+    def _link(self, run: ReportRun, fmt: str) -> str:
+        if not (run.file if fmt == "pdf" else run.xlsx_file):
+            return "—"
+        url = reverse("reports:run-download", args=[run.pk, fmt])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=_("PDF 文件"))
+    def pdf_link(self, run: ReportRun) -> str:
+        return self._link(run, "pdf")
+
+    @admin.display(description=_("Excel 文件"))
+    def xlsx_link(self, run: ReportRun) -> str:
+        return self._link(run, "xlsx")
 
 
 @admin.register(ReportCommentary)

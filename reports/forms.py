@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.dates import year_range
 from neighbourhoods.models import Subdistrict
 
 from .models import LANGUAGES
@@ -14,7 +15,7 @@ class PeriodForm(forms.Form):
     """A period and, for district users, an optional subdistrict (empty = the district)."""
 
     kind = forms.ChoiceField(label=_("报告周期"), choices=PeriodKind.choices)
-    year = forms.IntegerField(label=_("年份"), min_value=2019, max_value=2100)
+    year = forms.IntegerField(label=_("年份"))
     number = forms.IntegerField(
         label=_("期数"),
         min_value=1,
@@ -31,6 +32,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        years = year_range()
+        self.fields["year"].widget.attrs.update(min=years[0], max=years[-1])
         if user.is_subdistrict_admin:
             # Their own subdistrict is the only choice the form offers.
             field = self.fields["subdistrict"]
@@ -38,6 +41,16 @@ class PeriodForm(forms.Form):
             field.empty_label, field.initial = None, user.subdistrict_id
         else:
             self.fields["subdistrict"].queryset = Subdistrict.objects.order_by("code")
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        years = year_range()
+        if year not in years:
+            raise forms.ValidationError(
+                _("年份应在 %(first)d 到 %(last)d 之间。"),
+                params={"first": years[0], "last": years[-1]},
+            )
+        return year
 
     def clean(self) -> dict:
         data = super().clean()

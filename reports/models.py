@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import encrypted_storage, unguessable_name
+
 from .periods import Period, PeriodKind
 
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -17,14 +19,17 @@ class RunStatus(models.TextChoices):
 
 
 def _upload_to(run: "ReportRun", filename: str) -> str:
-    return f"reports/{run.period_start:%Y}/{filename}"
+    # Not the readable name (scope and period), which a download builds from the run.
+    return unguessable_name("reports")
 
 
 class ReportRun(models.Model):
     """One report built for a period and scope, as of the period's end, with its files.
 
     The same parameters and as-of date give back this row (unique constraints below), so a
-    report once built can be downloaded again exactly as it was read at the evaluation.
+    report once built can be downloaded again exactly as it was read at the evaluation, for as
+    long as the district keeps report files (audit.RetentionPolicy); after that its files are
+    removed, and asking for it again builds them again.
     """
 
     period_kind = models.CharField(_("报告周期"), max_length=10, choices=PeriodKind.choices)
@@ -47,8 +52,18 @@ class ReportRun(models.Model):
         _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    file = models.FileField(_("PDF 文件"), upload_to=_upload_to, blank=True)
-    xlsx_file = models.FileField(_("Excel 文件"), upload_to=_upload_to, blank=True)
+    # Encrypted at rest (core/storage.py) like the uploads: the workbook lists workers by
+    # name, post and date joined.
+    file = models.FileField(
+        _("PDF 文件"), upload_to=_upload_to, storage=encrypted_storage, blank=True
+    )
+    xlsx_file = models.FileField(
+        _("Excel 文件"), upload_to=_upload_to, storage=encrypted_storage, blank=True
+    )
+    # Set when both files were removed at the end of the retention period
+    # (report_files_expire), with the period then in force, which the run's page states.
+    files_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
+    files_kept_days = models.PositiveSmallIntegerField(_("文件保存天数"), null=True, blank=True)
     snapshot = models.JSONField(_("数据快照"), null=True, blank=True)
     error = models.TextField(_("失败原因"), blank=True)
     # Builds started (the claim counts, a redelivered message that finds the run taken does

@@ -1,5 +1,7 @@
-"""Writes of reports: asking for a run, building it, retrying it, saving the commentary."""
+"""Writes of reports: asking for a run, building it, retrying it, saving the commentary, and
+removing built files at the end of the district's retention period."""
 
+import datetime as dt
 import logging
 import traceback
 
@@ -11,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.selectors import retention_policy
+from core.storage import delete_on_commit
 from neighbourhoods.models import Subdistrict
 
 from .models import ReportCommentary, ReportRun, RunStatus
@@ -52,7 +56,9 @@ def report_request(
 ) -> ReportRun:
     """The run for these parameters: the stored one when it exists, else a new one, queued.
 
-    A report is as of its period's end, so a period that has not ended cannot be reported.
+    A report is as of its period's end, so a period that has not ended cannot be reported. A
+    stored run whose files were removed at the end of the retention period is queued again:
+    there is only one run for these parameters, so asking again is the way to rebuild it.
     """
     report_scope_check(actor=actor, subdistrict=subdistrict, write=True)
     try:
@@ -76,6 +82,10 @@ def report_request(
     )
     if created:
         run.full_clean()
+        _enqueue(run)
+    elif run.files_removed_at is not None and run.status == RunStatus.DONE:
+        run.status, run.progress, run.heartbeat_at = RunStatus.QUEUED, 0, timezone.now()
+        run.save(update_fields=["status", "progress", "heartbeat_at"])
         _enqueue(run)
     return run
 
@@ -151,15 +161,16 @@ def _build(run: ReportRun) -> None:
         _progress(run.pk, 75)
         xlsx = render_xlsx(figures)
         _progress(run.pk, 90)
-    stem = f"dudao-{run.subdistrict.code if run.subdistrict_id else 'district'}-{period.kind}-{period.start:%Y%m}-{run.language}-{run.pk}"
     run.snapshot = figures
     for old in (run.file, run.xlsx_file):
         if old:
             old.delete(save=False)
-    run.file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
-    run.xlsx_file.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    # Stored under random names (ReportRun._upload_to); a download is named from the run.
+    run.file.save("report.pdf", ContentFile(pdf), save=False)
+    run.xlsx_file.save("report.xlsx", ContentFile(xlsx), save=False)
     run.status, run.progress = RunStatus.DONE, 100
     run.finished_at = run.heartbeat_at = timezone.now()
+    run.files_removed_at = run.files_kept_days = None
     run.save(
         update_fields=[
             "snapshot",
@@ -169,6 +180,8 @@ def _build(run: ReportRun) -> None:
             "progress",
             "finished_at",
             "heartbeat_at",
+            "files_removed_at",
+            "files_kept_days",
         ]
     )
 
@@ -212,3 +225,36 @@ def commentary_save(
         run.save(update_fields=["status", "progress", "heartbeat_at"])
         _enqueue(run)
     return row
+
+
+@transaction.atomic
+def report_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Remove the PDF and workbook of runs built longer ago than the district's retention
+    period; return how many runs lost their files.
+
+    The runs stay (parameters, snapshot of the figures, who asked), marked with when the files
+    were removed and the period then in force, which their page states; asking for the same
+    report again builds it again (`report_request`). A run being built is passed over.
+    Idempotent.
+    """
+    now = now or timezone.now()
+    days = retention_policy().report_file_days
+    runs = list(
+        ReportRun.objects.select_for_update(skip_locked=True)
+        .filter(
+            status__in=[RunStatus.DONE, RunStatus.FAILED],
+            finished_at__lt=now - dt.timedelta(days=days),
+            files_removed_at__isnull=True,
+        )
+        .exclude(file="", xlsx_file="")
+        .only("pk", "file", "xlsx_file")
+    )
+    if not runs:
+        return 0
+    ReportRun.objects.filter(pk__in=[run.pk for run in runs]).update(
+        file="", xlsx_file="", files_removed_at=now, files_kept_days=days
+    )
+    names = [f.name for run in runs for f in (run.file, run.xlsx_file) if f]
+    delete_on_commit(ReportRun._meta.get_field("file").storage, names)
+    log.info("removed the files of %d report runs kept over %d days", len(runs), days)
+    return len(runs)

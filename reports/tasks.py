@@ -1,8 +1,9 @@
-"""Background builds of report runs."""
+"""Background builds of report runs, and the daily removal of their files past the district's
+retention period."""
 
 from celery import shared_task
 
-from .services import report_build
+from .services import report_build, report_files_expire
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, name="reports.tasks.build_report")
@@ -15,3 +16,11 @@ def build_report(run_id: int) -> str:
     queues it again or fails it.
     """
     return report_build(run_id).status
+
+
+@shared_task(
+    name="reports.tasks.remove_expired_report_files", acks_late=True, reject_on_worker_lost=True
+)
+def remove_expired_report_files() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE). Safe to run twice: removed files are marked on their run."""
+    return report_files_expire()

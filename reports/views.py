@@ -162,7 +162,8 @@ def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
     field = run.file if fmt == "pdf" else run.xlsx_file
     if run.status != RunStatus.DONE or not field:
-        raise Http404
+        raise Http404  # not built yet, or removed at the end of the retention period
+    # The stored name is random (ReportRun._upload_to); the user's copy says what it is.
     name = f"{run.scope_label}-{run.period.label}.{fmt}"
     audit_export(actor=request.user, what="reports.run", filters={"run": run.pk, "format": fmt})
     return protected_download(field, filename=name)

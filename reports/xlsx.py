@@ -1,17 +1,20 @@
 """The report as a workbook: one sheet per section with the same tables as the PDF, plus the
 detail lists the PDF leaves out (committee by committee, uncovered workers, registrations due).
+
+Every row goes through core.spreadsheets: names and the commentary are text people typed, and
+no cell of the workbook may run as a formula.
 """
 
 import datetime as dt
 import io
 
 from django.db.models import Exists, OuterRef
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import xlsx_row
 from supervisors.models import Assignment
 
 from .figures import METRICS
@@ -25,13 +28,13 @@ def _sheet(
     wb: Workbook, title: str, header: list[str], rows: list[list], total: list | None = None
 ):
     ws = wb.create_sheet(title[:31])
-    ws.append(header)
+    ws.append(xlsx_row(ws, header))
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEAD
     for row in rows:
-        ws.append([str(v) if isinstance(v, Promise) else v for v in row])
+        ws.append(xlsx_row(ws, row))
     if total is not None:
-        ws.append(total)
+        ws.append(xlsx_row(ws, total))
         for cell in ws[ws.max_row]:
             cell.font = BOLD
     ws.freeze_panes = "B2"
@@ -82,14 +85,14 @@ def _summary(wb: Workbook, f: dict) -> None:
         rows,
     )
     ws.append([])
-    ws.append([_("主要发现")])
+    ws.append(xlsx_row(ws, [_("主要发现")]))
     for line in f.get("findings", []):
-        ws.append([line])
+        ws.append(xlsx_row(ws, [line]))
     ws.append([])
-    ws.append([_("分析与说明")])
-    ws.append([f.get("commentary", "")])
+    ws.append(xlsx_row(ws, [_("分析与说明")]))
+    ws.append(xlsx_row(ws, [f.get("commentary", "")]))
     ws.append([])
-    ws.append([_("数据截至"), f["meta"]["as_of"]])
+    ws.append(xlsx_row(ws, [_("数据截至"), f["meta"]["as_of"]]))
 
 
 def _table(wb, title, f, section, cols) -> None:

@@ -7,6 +7,10 @@
 # BACKUP_DIR defaults to $DUDAO_BACKUP_DIR, else /var/backups/dudao; DUDAO_BACKUP_KEEP (default
 # 14) backups are kept. Run from cron or a systemd timer as the dudao user with /etc/dudao/env
 # loaded. Restore with scripts/restore.sh.
+#
+# ID numbers in the dump and the stored files in the tar are encrypted with DUDAO_PII_KEY
+# (core/crypto.py), which the backup does not contain: keep the keys safe apart from it, or the
+# backup cannot be read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg-env.sh

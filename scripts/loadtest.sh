@@ -45,7 +45,6 @@ export DUDAO_PII_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
 export DUDAO_PII_HASH_KEY="loadtest-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
 export DJANGO_SECURE_SSL_REDIRECT=False
 export DUDAO_TRUST_X_REAL_IP=False
-export DUDAO_X_ACCEL_REDIRECT=False  # no nginx here to send the report PDF: Django streams it
 export DUDAO_REQUIRE_2FA=False
 export DJANGO_MEDIA_ROOT="$work/media"
 export DJANGO_LOG_LEVEL=WARNING

@@ -81,6 +81,11 @@ class SessionVersionAdmin(admin.ModelAdmin):
     raw_id_fields = ("session",)
     readonly_fields = ("session", "number", "snapshot", "reason", "changed_by", "changed_at")
 
+    def has_add_permission(self, request) -> bool:
+        # Versions are kept by session_correct; an add form with every field read-only could
+        # only save an empty row (a 500 on the NOT NULL columns).
+        return False
+
 
 @admin.register(CadencePolicy)
 class CadencePolicyAdmin(admin.ModelAdmin):

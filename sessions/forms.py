@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateWindow, window_dates
 from supervisors.models import Assignment, SupervisionMode, Supervisor
 from trainees.forms import DateInput
 from trainees.models import Trainee
@@ -92,6 +93,7 @@ class SessionForm(forms.ModelForm):
                     widget=forms.TextInput(attrs={"placeholder": _("评语（选填）")}),
                 )
         self.fields["date"].initial = self.fields["date"].initial or timezone.localdate()
+        window_dates(self, "date", "next_session_on")
         self.fields["mode"].choices = SupervisionMode.choices
 
     def _post_clean(self) -> None:
@@ -146,7 +148,9 @@ class CorrectionForm(SessionForm):
 class ActionItemForm(forms.Form):
     what = forms.CharField(label=_("行动事项"), max_length=200, required=False)
     owner = forms.CharField(label=_("负责人"), max_length=40, required=False)
-    due_on = forms.DateField(label=_("完成期限"), required=False, widget=DateInput())
+    due_on = forms.DateField(
+        label=_("完成期限"), required=False, widget=DateInput(), validators=[DateWindow()]
+    )
 
     def clean(self):
         data = super().clean()
@@ -165,8 +169,9 @@ def action_formset(data=None, *, session: SupervisionSession | None = None):
             {"what": a.what, "owner": a.owner, "due_on": a.due_on}
             for a in session.action_items.order_by("pk")
         ]
+    # absolute_max: a posted TOTAL_FORMS of 10**20 is refused, not built as 1,010 forms.
     factory = forms.formset_factory(
-        ActionItemForm, extra=max(ACTION_ROWS - len(initial), 0), max_num=10
+        ActionItemForm, extra=max(ACTION_ROWS - len(initial), 0), max_num=10, absolute_max=10
     )
     return factory(data, initial=initial, prefix="actions")
 

@@ -96,16 +96,25 @@ def get_session_for_user(user: User, pk: int, *, write: bool = False) -> Supervi
     return session
 
 
-def session_detail(session: SupervisionSession) -> dict:
-    """Attendees, a scores table (trainee × competency), actions and versions of one log."""
+def session_detail(session: SupervisionSession, *, user: User) -> dict:
+    """Attendees, a scores table (trainee × competency), actions and versions of one log.
+
+    A worker's scores table holds their own row only: a drill log is shared by its attendees,
+    but each one's assessment is between them and the supervisor (and the administrators).
+    """
     attendees = list(session.attendees.select_related("trainee").order_by("pk"))
-    scores = {(s.trainee_id, s.competency): s for s in DrillScore.objects.filter(session=session)}
+    drill_scores = DrillScore.objects.filter(session=session)
+    scored = attendees
+    if user.is_worker:
+        drill_scores = drill_scores.filter(trainee__user=user)
+        scored = [a for a in attendees if a.trainee.user_id == user.pk]
+    scores = {(s.trainee_id, s.competency): s for s in drill_scores}
     score_rows = [
         {
             "trainee": a.trainee,
             "cells": [scores.get((a.trainee_id, c)) for c in Competency.values],
         }
-        for a in attendees
+        for a in scored
     ]
     return {
         "attendees": attendees,

@@ -129,7 +129,8 @@ def _check_rules(
     today = timezone.localdate()
     if session.date and session.date > today:
         errors.setdefault("date", []).append(_("督导日期不能晚于今天。"))
-    if session.date and month_is_locked(session.date, today=today):
+    elif session.date and month_is_locked(session.date, today=today):
+        # elif: the lock date of a month far ahead (9999-12) is past the calendar's end.
         errors.setdefault("date", []).append(_("该月督导记录已锁定，不能再新增或修改。"))
     if session.start_time and session.end_time and session.end_time <= session.start_time:
         errors.setdefault("end_time", []).append(_("结束时间必须晚于开始时间。"))

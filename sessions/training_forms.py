@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.params import parse_id
+from core.dates import window_dates
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post
@@ -44,6 +45,10 @@ class SittingForm(forms.ModelForm):
         model = Sitting
         fields = ["date", "start_time", "end_time", "venue", "capacity"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        window_dates(self, "date")
 
     def clean(self):
         data = super().clean()

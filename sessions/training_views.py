@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from accounts.models import User
 from audit.services import audit_export
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
 from config.params import parse_id
 from config.qr import qr_svg
+from core.dates import year_range
+from core.redirects import redirect_next
+from core.spreadsheets import spreadsheet_response
 from neighbourhoods.models import Subdistrict
-from trainees.exports import spreadsheet_response
+from trainees.identity import mobile_for
 from trainees.selectors import trainee_list
 
 from .checkin import (
@@ -309,9 +313,7 @@ def enrolment_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("请选择场次。"))
-    return redirect(
-        request.POST.get("next") or reverse("training:enrolment-list", args=[enrolment.event_id])
-    )
+    return redirect_next(request, reverse("training:enrolment-list", args=[enrolment.event_id]))
 
 
 # --- figures and absentees --------------------------------------------------------------------
@@ -336,14 +338,14 @@ def event_figures_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _absentee_rows(qs):
+def _absentee_rows(qs, *, user: User):
     for e in qs:
         attendance = getattr(e, "attendance", None)
         yield [
             e.trainee.name,
             e.trainee.subdistrict.name,
             e.trainee.workplace,
-            e.trainee.mobile,
+            mobile_for(user, e.trainee.mobile),
             f"{e.sitting.date:%Y-%m-%d} {e.sitting.start_time:%H:%M}" if e.sitting_id else "",
             attendance.get_status_display() if attendance else _("未登记"),
         ]
@@ -356,7 +358,7 @@ def event_absentees_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     event = get_event_for_user(user, pk)
     headers = [_("姓名"), _("街道（镇）"), _("居委会"), _("手机号"), _("场次"), _("出勤")]
     audit_export(actor=user, what="training.absentees", filters={"event": event.pk})
-    rows = _absentee_rows(event_absentees(user=user, event=event))
+    rows = _absentee_rows(event_absentees(user=user, event=event), user=user)
     return spreadsheet_response(
         headers, rows, fmt=fmt, filename=f"{event.title}-{_('缺席名单')}", sheet_title=_("缺席名单")
     )
@@ -616,8 +618,7 @@ def leave_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _year(request: HttpRequest) -> int:
     year = parse_id(request.GET.get("year"))
-    this = timezone.localdate().year
-    return year if year and 2000 <= year <= this + 1 else this
+    return year if year in year_range() else timezone.localdate().year
 
 
 def hours_view(request: HttpRequest) -> HttpResponse:

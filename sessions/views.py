@@ -16,8 +16,9 @@ from audit.services import audit_export
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
 from config.params import parse_id
+from core.dates import in_window
+from core.spreadsheets import spreadsheet_response
 from supervisors.models import Assignment
-from trainees.exports import spreadsheet_response
 
 from .exports import session_headers, session_rows
 from .filters import SessionFilter
@@ -81,7 +82,7 @@ def session_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    detail = session_detail(session)
+    detail = session_detail(session, user=request.user)
     mine = next((a for a in detail["attendees"] if a.trainee.user_id == request.user.pk), None)
     is_owner = request.user.is_supervisor and session.supervisor.user_id == request.user.pk
     return render(
@@ -259,7 +260,10 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
         month = month_start(dt.date.fromisoformat(raw + "-01")) if raw else None
     except ValueError:
         month = None
-    month = month or month_start(timezone.localdate())
+    if month is None or not in_window(month):
+        # A month outside the district's data (0001-01, 9999-12) has nothing to show, and
+        # the cadence arithmetic on it runs off the calendar.
+        month = month_start(timezone.localdate())
     behind = supervisors_behind(user=user, month=month)
     return render(
         request,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateWindow
 from trainees.forms import DateInput
 
 from .models import SupervisionMode, Supervisor
@@ -9,7 +10,7 @@ from .models import SupervisionMode, Supervisor
 class AssignmentForm(forms.Form):
     supervisor = forms.ModelChoiceField(label=_("督导师"), queryset=Supervisor.objects.none())
     mode = forms.ChoiceField(label=_("督导方式"), choices=SupervisionMode.choices)
-    started_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    started_on = forms.DateField(label=_("开始日期"), widget=DateInput(), validators=[DateWindow()])
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
     def __init__(self, *args, supervisors, reason_required: bool = False, **kwargs):
@@ -30,5 +31,5 @@ class AssignmentForm(forms.Form):
 
 
 class AssignmentEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("结束日期"), widget=DateInput())
+    ended_on = forms.DateField(label=_("结束日期"), widget=DateInput(), validators=[DateWindow()])
     end_reason = forms.CharField(label=_("结束原因"), max_length=200)

@@ -14,7 +14,7 @@ from audit.selectors import audit_history_lines
 from audit.services import audit_export
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
-from trainees.exports import spreadsheet_response
+from core.spreadsheets import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 
 from .filters import AssignmentFilter, SupervisorFilter

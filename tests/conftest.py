@@ -27,7 +27,6 @@ from tests.factories import (
     UserFactory,
 )
 
-
 # A Wednesday in the middle of a month, in the morning: the default day has nothing special.
 TEST_NOW = dt.datetime.fromisoformat(os.environ.get("DUDAO_TEST_NOW", "2026-11-18T10:00:00+08:00"))
 _session_clock = time_machine.travel(TEST_NOW, tick=True)

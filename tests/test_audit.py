@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from certification.services import attempt_record
@@ -30,7 +31,8 @@ def test_id_numbers_are_masked_in_the_diff(world):
     old, new = worker.id_number, make_id_number(worker.birth_date, worker.gender)
     trainee_update(trainee=worker, actor=world.users.district, id_number=new)
     change = AuditEvent.objects.get().changes["id_number"]
-    assert change == [f"{old[:6]}********{old[14:]}", f"{new[:6]}********{new[14:]}"]
+    # The last four characters only: the region code and birth date digits are not kept.
+    assert change == ["*" * 14 + old[14:], "*" * 14 + new[14:]]
 
 
 def test_an_export_records_its_filters_and_whether_it_was_unmasked(world, client_for):
@@ -70,6 +72,40 @@ def test_history_is_on_the_worker_page_for_those_who_may_see_the_worker(world, c
     for user in (world.users.admin_b, world.users.other_supervisor, world.users.outsider):
         response = client_for(user).get(url)
         assert response.status_code == 404 and "陆晓燕 → 陆小燕" not in response.content.decode()
+
+
+def test_history_shows_ages_and_masked_mobiles_to_all_but_the_district(world, client_for):
+    """The trail keeps a corrected birth date and mobile as they were; the worker's page shows
+    them as everywhere else: an age and a masked mobile, unless the viewer is the district."""
+    import datetime as dt
+
+    from tests.factories import make_id_number
+
+    worker = world.worker
+    old_mobile = worker.mobile
+    trainee_update(
+        trainee=worker,
+        actor=world.users.district,
+        id_number=make_id_number(dt.date(1987, 3, 2), worker.gender),
+        birth_date=dt.date(1987, 3, 2),
+        mobile="13800001111",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
+    assert event.changes["birth_date"] == ["1988-05-17", "1987-03-02"]
+    assert event.changes["mobile"] == [old_mobile, "13800001111"]
+    url = reverse("trainees:detail", args=[worker.pk])
+    today = timezone.localdate()
+    old_age, new_age = (
+        today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        for b in (dt.date(1988, 5, 17), dt.date(1987, 3, 2))
+    )
+    for user in (world.users.admin_a, world.users.supervisor, world.users.worker):
+        history = client_for(user).get(url).content.decode().split('id="history-heading"')[1]
+        assert f"年龄：{old_age}岁 → {new_age}岁" in history
+        assert f"手机号：{old_mobile[:3]}****{old_mobile[7:]} → 138****1111" in history
+        assert "1988" not in history and "1987" not in history and "13800001111" not in history
+    history = client_for(world.users.district).get(url).content.decode()
+    assert "1987-03-02" in history and "→ 13800001111" in history
 
 
 EXPORTS = [

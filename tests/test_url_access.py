@@ -482,7 +482,8 @@ TABLE: dict[str, Url] = {
     "imports:run-status": Url(
         IMPORT_RUN, expect(MANAGERS, role_first=True), content_type=TYPES["json"]
     ),
-    "imports:run-file": Url(IMPORT_RUN, expect(MANAGERS, role_first=True), content_type=XLSX),
+    # The file as uploaded holds full ID numbers: district administrators only (issue 15).
+    "imports:run-file": Url(IMPORT_RUN, expect(DISTRICT, role_first=True), content_type=XLSX),
     "imports:run-errors": Url(IMPORT_RUN, expect(MANAGERS, role_first=True)),
     # --- Django's admin site: one group, see test_admin_site_is_for_district_admins_only
     "admin:*": Url(NONE, expect(DISTRICT)),

@@ -1,28 +1,28 @@
-"""Roster export (CSV and XLSX) with the roster's filters and masking. Headers are Chinese."""
+"""Roster export (CSV and XLSX) with the roster's filters and masking. Headers are Chinese.
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from urllib.parse import quote
+The files themselves are written by core.spreadsheets, like every other export.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Literal
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from neighbourhoods.models import HousingType
 
-from .identity import id_number_mask
+from .identity import id_number_mask, mobile_mask
 from .models import Trainee
 
 
-def roster_headers() -> list[str]:
+def roster_headers(*, full: bool = True) -> list[str]:
+    """The columns of `roster_rows`; the import's columns too when `full` (imports/kinds)."""
     return [
         _("姓名"),
         _("性别"),
-        _("出生日期"),
+        _("出生日期") if full else _("年龄"),
         _("身份证号"),
         _("手机号"),
         _("政治面貌"),
@@ -41,8 +41,21 @@ def roster_headers() -> list[str]:
     ]
 
 
-def roster_rows(queryset: QuerySet[Trainee], *, full_id: bool) -> Iterator[list]:
-    """One list per worker; one query, streamed, whatever the number of rows."""
+def roster_rows(
+    queryset: QuerySet[Trainee],
+    *,
+    full: bool,
+    on: dt.date | None = None,
+    masked_birth: Literal["age", "blank"] = "age",
+) -> Iterator[list]:
+    """One list per worker; one query, streamed, whatever the number of rows.
+
+    Unless `full` (User.sees_full_identity and asked for), the ID number shows its last four
+    characters, the mobile is masked and the birth date, digits 7–14 of the ID number, is
+    replaced by the age on `on` (today by default) — or left blank (`masked_birth="blank"`)
+    where the column must stay a date, as in the import-format export.
+    """
+    on = on or timezone.localdate()
     qs = queryset.select_related("subdistrict", "neighbourhood", "grade").order_by(
         "subdistrict__code", "neighbourhood__name", "name", "pk"
     )
@@ -58,9 +71,9 @@ def roster_rows(queryset: QuerySet[Trainee], *, full_id: bool) -> Iterator[list]
         yield [
             t.name,
             label["gender"].get(t.gender, t.gender),
-            t.birth_date,
-            t.id_number if full_id else id_number_mask(t.id_number),
-            t.mobile,
+            t.birth_date if full else (t.age_on(on) if masked_birth == "age" else ""),
+            t.id_number if full else id_number_mask(t.id_number),
+            t.mobile if full else mobile_mask(t.mobile),
             label["political_status"].get(t.political_status, t.political_status),
             t.subdistrict.name,
             t.neighbourhood.name if t.neighbourhood_id else "",
@@ -77,53 +90,3 @@ def roster_rows(queryset: QuerySet[Trainee], *, full_id: bool) -> Iterator[list]
             label["status"].get(t.status, t.status),
             t.left_on or "",
         ]
-
-
-def _cell_text(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def write_csv(headers: list[str], rows: Iterable[list]) -> bytes:
-    # UTF-8 with BOM, so that Excel on a Chinese Windows desktop opens it without mojibake.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_cell_text(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx(headers: list[str], rows: Iterable[list], *, sheet_title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        # ID numbers as text: Excel would turn 18 digits into 3.10105E+17.
-        sheet.append([v if not isinstance(v, str) or v else None for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def spreadsheet_response(
-    headers: list[str], rows: Iterable[list], *, fmt: str, filename: str, sheet_title: str
-) -> HttpResponse:
-    """A CSV or XLSX download named `filename.fmt` (UTF-8 file name for Chinese titles)."""
-    if fmt == "xlsx":
-        body = write_xlsx(headers, rows, sheet_title=sheet_title)
-        content_type = XLSX_CONTENT_TYPE
-    else:
-        body = write_csv(headers, rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
-    return response

@@ -1,11 +1,20 @@
-"""Resident ID numbers (GB 11643-1999) and mainland mobile numbers: normalise, validate, mask."""
+"""Resident ID numbers (GB 11643-1999) and mainland mobile numbers: normalise, validate, mask,
+and what a user is shown of them."""
+
+from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core import redact
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # GB 11643-1999: weights over the first 17 digits, remainder mod 11 -> check character.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -78,10 +87,13 @@ def id_number_validate(value: object, *, today: dt.date | None = None) -> str:
 
 
 def id_number_mask(number: str) -> str:
-    """310105********123X: region code and last four kept (GB/T 35273 de-identification)."""
-    if len(number) != 18:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * 8}{number[14:]}"
+    """**************123X: the last four characters only (core/redact.py says why)."""
+    return redact.id_number_mask(number)
+
+
+def is_masked(text: str) -> bool:
+    """A value copied from a masked page or export: it cannot identify anyone."""
+    return "*" in text
 
 
 def mobile_normalise(value: object) -> str:
@@ -105,4 +117,17 @@ def mobile_validate(value: object) -> str:
 
 
 def mobile_mask(number: str) -> str:
-    return f"{number[:3]}****{number[7:]}" if len(number) == 11 else number
+    return redact.mobile_mask(number)
+
+
+# --- what a user is shown ---------------------------------------------------------------------
+# The rule is User.sees_full_identity (accounts/models.py); these apply it to one value, so that
+# pages, tables, exports and forms cannot each decide differently.
+
+
+def id_number_for(user: User, number: str) -> str:
+    return number if user.sees_full_identity else id_number_mask(number)
+
+
+def mobile_for(user: User, number: str) -> str:
+    return number if user.sees_full_identity else mobile_mask(number)

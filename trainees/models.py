@@ -193,4 +193,5 @@ class Trainee(models.Model):
 
     @property
     def workplace(self) -> str:
-        return self.neighbourhood.name if self.neighbourhood_id else _("街道社区办")
+        # str(): a lazy translation here reached openpyxl in exports, which cannot write it.
+        return self.neighbourhood.name if self.neighbourhood_id else str(_("街道社区办"))

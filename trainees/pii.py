@@ -4,7 +4,8 @@ An ID number is stored three ways, never in clear text:
 
 - encrypted (Fernet: AES-128-CBC + HMAC) with the keys in `DUDAO_PII_KEY`, a comma-separated
   list whose first key encrypts and every key decrypts (MultiFernet), so that a key can be
-  rotated: put the new key first, run `manage.py rotate_pii_key`, then drop the old one;
+  rotated: put the new key first, run `manage.py rotate_pii_key`, then drop the old one. The
+  keys are core/crypto.py's, shared with the stored files (core/storage.py);
 - as a keyed hash (HMAC-SHA256 with `DUDAO_PII_HASH_KEY`) for look-up and uniqueness: the
   same number always gives the same hash, and without the key a list of all 10^17 possible
   numbers cannot be hashed to find one;
@@ -22,32 +23,15 @@ import functools
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from core.crypto import pii_fernet, pii_token_rotate
+
 TAIL_LENGTH = 4
-
-
-@functools.cache
-def _fernet() -> MultiFernet:
-    keys = [k.strip() for k in settings.DUDAO_PII_KEYS if k and k.strip()]
-    if not keys:
-        raise ImproperlyConfigured("DUDAO_PII_KEY is empty: ID numbers cannot be encrypted.")
-    try:
-        return MultiFernet([Fernet(k) for k in keys])
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "DUDAO_PII_KEY must be Fernet keys (32 url-safe base64-encoded bytes), "
-            "comma-separated, the current key first."
-        ) from exc
-
-
-@functools.cache
-def _primary() -> Fernet:
-    return Fernet(settings.DUDAO_PII_KEYS[0].strip())
 
 
 @functools.cache
@@ -60,19 +44,17 @@ def _hash_key() -> bytes:
 
 @receiver(setting_changed)
 def _reset_keys(*, setting: str, **kwargs) -> None:
-    if setting in ("DUDAO_PII_KEYS", "DUDAO_PII_HASH_KEY"):
-        _fernet.cache_clear()
-        _primary.cache_clear()
+    if setting == "DUDAO_PII_HASH_KEY":
         _hash_key.cache_clear()
 
 
 def pii_encrypt(plain: str) -> str:
-    return _fernet().encrypt(plain.encode()).decode("ascii")
+    return pii_fernet().encrypt(plain.encode()).decode("ascii")
 
 
 def pii_decrypt(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode()
+        return pii_fernet().decrypt(token.encode("ascii")).decode()
     except InvalidToken as exc:
         raise ImproperlyConfigured(
             "An ID number cannot be decrypted with DUDAO_PII_KEY: a key is missing from the list."
@@ -81,11 +63,8 @@ def pii_decrypt(token: str) -> str:
 
 def pii_reencrypt(token: str) -> str:
     """The same value under the current (first) key; unchanged if it already is."""
-    try:
-        _primary().decrypt(token.encode("ascii"))
-    except InvalidToken:
-        return _fernet().rotate(token.encode("ascii")).decode("ascii")
-    return token
+    rotated = pii_token_rotate(token.encode("ascii"))
+    return token if rotated is None else rotated.decode("ascii")
 
 
 def id_number_hash(plain: str) -> str:

@@ -43,6 +43,22 @@ def _id_number_taken(number: str, pk: int | None) -> bool:
     return Trainee.objects.filter(id_number_hash=id_number_hash(number)).exclude(pk=pk).exists()
 
 
+def _id_number_conflict_message(trainee: Trainee, actor: User) -> str:
+    """No name is shown, and a subdistrict office is not told that a number is registered in
+    another subdistrict (that would let anyone with the form test any number, PIPL): it hears
+    only that the number conflicts with a record outside its scope, as the import says."""
+    if not actor.sees_whole_district:
+        holder = (
+            Trainee.objects.filter(id_number_hash=id_number_hash(trainee.id_number))
+            .exclude(pk=trainee.pk)
+            .values_list("subdistrict_id", flat=True)
+            .first()
+        )
+        if holder is None or holder != actor.subdistrict_id:
+            return _("该身份证号无法使用：与您管辖范围以外的记录冲突，请联系区管理员。")
+    return _("该身份证号已登记在系统中；如为调入人员，请联系区管理员办理调动。")
+
+
 def trainee_rule_errors(
     trainee: Trainee,
     *,
@@ -63,18 +79,21 @@ def trainee_rule_errors(
         errors.setdefault("id_number", []).extend(exc.messages)
     else:
         if id_number_taken(trainee.id_number, trainee.pk):
-            # No name is shown: the existing record may be outside the actor's scope.
-            errors.setdefault("id_number", []).append(
-                _("该身份证号已登记在系统中；如为调入人员，请联系区管理员办理调动。")
-            )
+            errors.setdefault("id_number", []).append(_id_number_conflict_message(trainee, actor))
         id_birth = id_number_birth_date(trainee.id_number)
         id_gender = id_number_gender(trainee.id_number)
         if trainee.birth_date is None:
             trainee.birth_date = id_birth
-        elif trainee.birth_date != id_birth:
+        elif trainee.birth_date != id_birth and actor.sees_full_identity:
             errors.setdefault("birth_date", []).append(
                 _("出生日期与身份证号不一致（身份证号显示为 %(date)s）。")
                 % {"date": f"{id_birth:%Y年%-m月%-d日}"}
+            )
+        elif trainee.birth_date != id_birth:
+            # Not the date itself: an import's error report is read by every administrator
+            # of the run, beside the number's masked tail (trainees/identity.py).
+            errors.setdefault("birth_date", []).append(
+                _("出生日期与身份证号不一致（身份证号第7–14位为出生日期），请核对。")
             )
         if not trainee.gender:
             trainee.gender = id_gender

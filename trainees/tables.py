@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .identity import id_number_mask
+from accounts.models import User
+
+from .identity import id_number_mask, mobile_mask
 from .models import Trainee
 
 
@@ -45,18 +47,24 @@ class TraineeTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("没有符合条件的社区工作者。")
 
-    def __init__(self, *args, show_full_id: bool = False, **kwargs):
+    def __init__(self, *args, viewer: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.show_full_id = show_full_id
+        # No viewer: masked, the safe default.
+        self.full_identity = viewer is not None and viewer.sees_full_identity
 
     def render_birth_date(self, record: Trainee) -> int:
+        # The age, for everyone: the column is also what a masked ID number sits beside.
         return record.age
 
     def render_started_community_work(self, record: Trainee) -> str:
         return _("%(years)d年") % {"years": record.service_years}
 
     def render_id_number(self, value: str) -> str:
-        shown = value if self.show_full_id else id_number_mask(value)
+        shown = value if self.full_identity else id_number_mask(value)
+        return format_html('<span class="mono">{}</span>', shown)
+
+    def render_mobile(self, value: str) -> str:
+        shown = value if self.full_identity else mobile_mask(value)
         return format_html('<span class="mono">{}</span>', shown)
 
     def render_status(self, record: Trainee) -> str:

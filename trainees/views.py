@@ -15,12 +15,14 @@ from audit.services import audit_export, audit_record
 from certification.selectors import worker_certification
 from config.forms import attach_service_errors
 from config.pagination import BoundedPaginator
+from core.spreadsheets import spreadsheet_response
 from supervisors.models import Assignment
 
-from .exports import roster_headers, roster_rows, spreadsheet_response
+from .exports import roster_headers, roster_rows
 from .filters import TraineeFilter
 from .forms import MarkLeftForm, StatusForm, TraineeForm
-from .identity import id_number_mask, mobile_mask
+from .identity import id_number_for, id_number_normalise, mobile_for
+from .pii import id_number_hash
 from .selectors import get_trainee_for_user, trainee_list
 from .services import trainee_create, trainee_mark_left, trainee_set_status, trainee_update
 from .tables import TraineeTable
@@ -42,7 +44,7 @@ class TraineeListView(SingleTableMixin, FilterView):
         return kwargs
 
     def get_table_kwargs(self):
-        return {"show_full_id": self.request.user.sees_full_id_numbers}
+        return {"viewer": self.request.user}
 
 
 def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -51,39 +53,52 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
         request.GET, queryset=trainee_list(user=request.user), user=request.user
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    # Masked by default (PIPL); district administrators may ask for full ID numbers, and
-    # every export is logged with its filters and whether it was unmasked.
-    full_id = request.user.sees_full_id_numbers and request.GET.get("full_id") == "1"
+    # Masked by default (PIPL); district administrators may ask for full ID numbers (with
+    # birth dates and mobiles), and every export is logged with its filters and whether it
+    # was unmasked.
+    full = request.user.sees_full_identity and request.GET.get("full_id") == "1"
     audit_export(
-        actor=request.user,
-        what="trainees.roster",
-        filters={k: v for k, v in request.GET.items() if k != "full_id"},
-        full_id=full_id,
+        actor=request.user, what="trainees.roster", filters=_export_filters(request), full_id=full
     )
-    rows = roster_rows(queryset, full_id=full_id)
+    rows = roster_rows(queryset, full=full)
     filename = _("社区工作者名册") + f"-{dt.date.today():%Y%m%d}"
     return spreadsheet_response(
-        roster_headers(), rows, fmt=fmt, filename=filename, sheet_title=_("名册")
+        roster_headers(full=full), rows, fmt=fmt, filename=filename, sheet_title=_("名册")
     )
+
+
+def _export_filters(request: HttpRequest) -> dict[str, str]:
+    """The filters as the audit trail keeps them (audit_export masks ID and mobile numbers).
+
+    A search by a whole ID number is also kept as its keyed hash (trainees/pii.py), so that
+    the district can still tell whose number was looked up without the trail holding it.
+    """
+    filters = {k: v for k, v in request.GET.items() if k != "full_id"}
+    number = id_number_normalise(filters.get("q", ""))
+    if len(number) == 18 and number[:17].isdigit():
+        filters["q_id_hash"] = id_number_hash(number)
+    return filters
 
 
 def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk)
-    full = request.user.sees_full_id_numbers
+    user = request.user
+    full = user.sees_full_identity
     if full:
-        audit_record(actor=request.user, action=AuditAction.UNMASK, obj=trainee)
+        audit_record(actor=user, action=AuditAction.UNMASK, obj=trainee)
     assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
     return render(
         request,
         "trainees/detail.html",
         {
             "trainee": trainee,
-            "id_number_shown": trainee.id_number if full else id_number_mask(trainee.id_number),
-            "mobile_shown": trainee.mobile
-            if (full or request.user.can_edit_workers or trainee.user_id == request.user.pk)
-            else mobile_mask(trainee.mobile),
+            "id_number_shown": id_number_for(user, trainee.id_number),
+            "mobile_shown": mobile_for(user, trainee.mobile),
+            "full_identity": full,
             "assignments": assignments,
-            "history": audit_history_lines(trainee, *trainee.certificates.all()),
+            "history": audit_history_lines(
+                trainee, *trainee.certificates.all(), full_identity=full
+            ),
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": request.user.can_edit_workers,
             "status_form": StatusForm(initial={"status": trainee.status}),

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-PASSWORD = "dudao-demo-2026"  # neighbourhoods.demo.DEMO_PASSWORD
+PASSWORD = "dudao-demo-2026"  # demo.context.DEMO_PASSWORD
 TZ = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE: "today" as the server reckons it
 SUPERVISOR_USERNAMES = (f"dd{n:04d}" for n in itertools.count(1))
 SUBDISTRICT_ADMINS = itertools.cycle(("huayang", "xinjing"))

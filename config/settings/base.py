@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core.apps.CoreConfig",
     "accounts",
     "neighbourhoods",
     "trainees",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -171,9 +173,6 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # Only nginx in front of gunicorn may be believed about the client's address (production).
 DUDAO_TRUST_X_REAL_IP = env.bool("DUDAO_TRUST_X_REAL_IP", default=False)
-# Downloads of stored files are handed to nginx with X-Accel-Redirect (config/downloads.py);
-# on in production, where nginx serves /media/ as an internal location.
-DUDAO_X_ACCEL_REDIRECT = env.bool("DUDAO_X_ACCEL_REDIRECT", default=False)
 
 # Two-factor sign-in (TOTP) for district administrators; off only where the environment says
 # so (local demo and tests, see their settings).
@@ -199,12 +198,36 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="dudao@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request log lines carry no query strings and no ID or mobile numbers (issue 15): roster
+    # searches put names, phone numbers and ID numbers in the URL (core/redact.py).
+    "filters": {"redact_requests": {"()": "core.redact.RequestLogFilter"}},
+    "formatters": {
+        # runserver's own format (django.utils.log.DEFAULT_LOGGING), kept as it was.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools log every layout step at INFO.
     "loggers": {
+        # WeasyPrint and fontTools log every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # runserver's access lines ("GET /workers/?q=… HTTP/1.1" 200 …). Configuring the
+        # logger replaces Django's default handler, so the same one is declared above.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_requests"],
+        },
+        # The path of every 4xx/5xx ("Not Found: /workers/…"), then on to the root handler.
+        "django.request": {"filters": ["redact_requests"]},
     },
 }
 
@@ -259,3 +282,18 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 AXES_VERBOSE = False  # no banner on every manage.py command
+
+# Stored files with personal data (uploads, report files) are removed after the periods the
+# district sets in the admin (audit.RetentionPolicy); the runs are kept.
+CELERY_BEAT_SCHEDULE |= {
+    "imports-remove-expired-files": {
+        "task": "imports.tasks.remove_expired_import_files",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+    "reports-remove-expired-files": {
+        "task": "reports.tasks.remove_expired_report_files",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 12},
+    },
+}

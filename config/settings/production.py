@@ -45,8 +45,6 @@ X_FRAME_OPTIONS = "DENY"
 # gunicorn listens only to nginx, which sets X-Real-IP (deploy/nginx/dudao.conf): login
 # throttling counts failures per real client address, not per proxy.
 DUDAO_TRUST_X_REAL_IP = env.bool("DUDAO_TRUST_X_REAL_IP", default=True)
-# nginx sends stored files itself (config/downloads.py, deploy/nginx/dudao.conf).
-DUDAO_X_ACCEL_REDIRECT = env.bool("DUDAO_X_ACCEL_REDIRECT", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

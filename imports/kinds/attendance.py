@@ -21,7 +21,7 @@ from accounts.models import User
 from sessions.models import AttendanceStatus, Sitting
 from sessions.training_selectors import enrolment_scope
 from sessions.training_services import attendance_mark
-from trainees.identity import id_number_mask, id_number_normalise
+from trainees.identity import id_number_mask, id_number_normalise, is_masked
 from trainees.pii import id_number_hash
 
 from ..readers import CellError, cell_text, header_key, parse_date, parse_id_number_cell
@@ -204,6 +204,15 @@ class AttendanceKind(ImportKindBase):
                 id_number = id_number_normalise(parse_id_number_cell(row.get("id_number")))
             except CellError as exc:
                 errors.append(("id_number", str(exc)))
+            if is_masked(id_number):
+                # An export of someone who sees masked numbers, sent back as it was.
+                errors.append(
+                    (
+                        "id_number",
+                        _("身份证号已打码（含 *），无法识别人员；请填写完整的身份证号。"),
+                    )
+                )
+                id_number = ""
             enrolment = None
             if sitting is not None and id_number:
                 enrolment = enrolments.get((sitting.pk, id_number))

@@ -31,7 +31,13 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from trainees.exports import roster_rows
-from trainees.identity import id_check_char, id_number_normalise, mobile_normalise
+from trainees.identity import (
+    id_check_char,
+    id_number_normalise,
+    is_masked,
+    mobile_mask,
+    mobile_normalise,
+)
 from trainees.models import (
     CareerGrade,
     Education,
@@ -391,7 +397,12 @@ class WorkersKind(ImportKindBase):
         }
 
     def export_rows(self, user: User) -> dict[str, Iterable[list[object]]]:
-        return {"roster": roster_rows(trainee_list(user=user), full_id=user.sees_full_id_numbers)}
+        # Masked for all but the district (User.sees_full_identity): the birth date column is
+        # left blank rather than holding an age, so that it stays a date column on import.
+        rows = roster_rows(
+            trainee_list(user=user), full=user.sees_full_identity, masked_birth="blank"
+        )
+        return {"roster": rows}
 
     # --- plan ----------------------------------------------------------------------------------
 
@@ -512,13 +523,17 @@ class WorkersKind(ImportKindBase):
             return parse_date(raw)
         if key == "id_number":
             text = parse_id_number_cell(raw)
-            if "*" in text:
+            # 310105********123X (the old mask) or **************123X: a masked export.
+            if is_masked(text):
                 raise CellError(_("身份证号已打码（含 *），无法识别人员；请填写完整的身份证号。"))
             return id_number_normalise(text)
         if key == "major_is_social_work":
             return parse_bool(raw)
         if key == "mobile":
-            return mobile_normalise(raw)  # validated with the rules
+            text = mobile_normalise(raw)  # validated with the rules
+            if is_masked(text):
+                raise CellError(_("手机号已打码（含 *），无法导入；请填写完整的手机号。"))
+            return text
         text = cell_text(raw).strip()
         choices = CHOICE_LOOKUPS.get(key)
         if choices is not None:
@@ -580,23 +595,32 @@ class WorkersKind(ImportKindBase):
         today: dt.date,
     ) -> None:
         payload: WorkersPayload = plan.payload
-        errors: dict[str, list[str]] = {}
         id_number = str(values["id_number"])
         current = existing.get(id_number)
         scoped = actor.is_subdistrict_admin
-        if scoped and current is not None and current.subdistrict_id != actor.subdistrict_id:
-            # No name is shown: the existing record is outside the actor's scope.
-            errors["id_number"] = [
-                _("该身份证号已登记在系统中；如为调入人员，请联系区管理员办理调动。")
-            ]
         sub = values.get("subdistrict")
         if scoped and isinstance(sub, Subdistrict) and sub.pk != actor.subdistrict_id:
-            errors["subdistrict"] = [
-                _("只能导入本街道（镇）（%(own)s）的社区工作者，此行为“%(other)s”。")
-                % {"own": actor.subdistrict.name, "other": sub.name}
-            ]
-        if errors:
-            self._report(plan, sheet, number, row, errors)
+            # Refused for what the row itself says, and for that alone: whether its number is
+            # registered elsewhere is not looked at, so the answer cannot tell.
+            self._report(
+                plan,
+                sheet,
+                number,
+                row,
+                {
+                    "subdistrict": [
+                        _("只能导入本街道（镇）（%(own)s）的社区工作者，此行为“%(other)s”。")
+                        % {"own": actor.subdistrict.name, "other": sub.name}
+                    ]
+                },
+            )
+            return
+        if scoped and current is not None and current.subdistrict_id != actor.subdistrict_id:
+            # The number is a worker of another subdistrict. Saying so would let anyone with
+            # the import page test whether any ID number is registered in the district (issue
+            # 15), so the row is refused as a whole, without naming the number, the column or
+            # the record: only that it touches something outside the actor's scope.
+            plan.errors.append(sheet.error(number, "", out_of_scope_message()))
             return
 
         trainee = current if current is not None else Trainee()
@@ -664,6 +688,9 @@ class WorkersKind(ImportKindBase):
             return nb.name if nb else str(value)
         if key == "grade":
             return next((g.name for g in lookups.grades.values() if g.pk == value), str(value))
+        if key == "mobile":
+            # The change sample is kept with the run and read by every administrator of it.
+            return mobile_mask(str(value))
         if key in ("gender", "political_status", "post", "education", "status"):
             field_ = Trainee._meta.get_field(key)
             return str(dict(field_.flatchoices).get(value, value))
@@ -717,6 +744,11 @@ class WorkersKind(ImportKindBase):
                 _("校验之后有 %(n)d 名社区工作者的档案被修改或新增，请重新上传预览。")
                 % {"n": moved}
             )
+
+
+def out_of_scope_message() -> str:
+    """The one answer for a row that would touch a record outside the actor's scope."""
+    return _("该行无法导入：与您管辖范围以外的记录冲突，请联系区管理员。")
 
 
 def _columns(fields: set[str]) -> set[str]:

@@ -19,8 +19,11 @@ def test_subdistrict_admin_filters_the_roster_and_opens_a_worker(live_server, wo
     page.get_by_role("link", name="陆晓燕").click()
     page.wait_for_url(f"**/workers/{world.worker.pk}/")
     assert page.get_by_role("heading", name="陆晓燕").is_visible()
-    # Masked for a subdistrict administrator.
-    assert page.get_by_text(world.worker.id_number[:6] + "********").is_visible()
+    # Masked for a subdistrict administrator: the last four characters, and an age for the
+    # birth date (digits 7–14 of the number).
+    assert page.get_by_text("*" * 14 + world.worker.id_number[-4:]).is_visible()
+    assert page.get_by_text("年龄", exact=True).is_visible()
+    assert page.get_by_text("1988年5月17日").count() == 0
 
 
 def test_roster_fits_a_phone_screen(live_server, world, phone):

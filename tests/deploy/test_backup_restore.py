@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
-from neighbourhoods.demo import seed_demo
+from demo.seed import seed_demo
 from reports.selectors import home_figures
 from supervisors.selectors import coverage_board
 

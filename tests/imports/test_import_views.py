@@ -82,18 +82,14 @@ def test_runs_and_files_are_scoped(world, client_for, headers):
     _post_file(admin_a, xlsx_bytes([headers, roster_row()]), name="华阳.xlsx")
     run = ImportRun.objects.get()
     assert run.subdistrict == world.a
-    file = admin_a.get(reverse("imports:run-file", args=[run.pk]))
-    assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"PK")
     district = client_for(world.users.district)
-    assert district.get(reverse("imports:run-file", args=[run.pk])).status_code == 200
+    file = district.get(reverse("imports:run-file", args=[run.pk]))
+    assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"PK")
     admin_b = client_for(world.users.admin_b)
-    for name in (
-        "imports:run-detail",
-        "imports:run-file",
-        "imports:run-status",
-        "imports:run-errors",
-    ):
+    for name in ("imports:run-detail", "imports:run-status", "imports:run-errors"):
         assert admin_b.get(reverse(name, args=[run.pk])).status_code == 404
+    # The file as uploaded is the district's alone (tests/imports/test_import_original_file.py).
+    assert admin_b.get(reverse("imports:run-file", args=[run.pk])).status_code == 403
     assert "华阳.xlsx" not in admin_b.get(reverse("imports:index")).content.decode()
     # Only the uploader confirms.
     district.post(reverse("imports:run-apply", args=[run.pk]))

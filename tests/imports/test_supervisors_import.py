@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import User
+from demo.seed import seed_demo
 from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.services import import_apply, import_preview
 from imports.workbooks import build_export
-from neighbourhoods.demo import seed_demo
 from supervisors.models import Assignment, Supervisor
 from tests.factories import TraineeFactory
 

@@ -4,14 +4,15 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
+from demo.seed import seed_demo
 from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.services import import_apply, import_preview
 from imports.workbooks import build_export, build_template
-from neighbourhoods.demo import seed_demo
 from trainees.identity import id_check_char
 from trainees.models import Trainee, TraineeStatus
 from trainees.pii import id_number_hash
@@ -94,7 +95,10 @@ def test_changed_cells_update_the_worker_and_are_listed(world, headers):
     )
 
     assert (run.new_count, run.changed_count, run.error_count) == (0, 1, 0)
-    assert any(f.startswith("手机号：") and "13800001111" in f for f in run.changes[0]["fields"])
+    # Listed masked: the change sample is kept with the run for all its administrators.
+    fields = run.changes[0]["fields"]
+    assert any(f.startswith("手机号：") and f.endswith("→ 138****1111") for f in fields)
+    assert "13800001111" not in str(run.changes)
     import_apply(run=run, actor=world.users.district)
     worker.refresh_from_db()
     assert worker.mobile == "13800001111"
@@ -132,7 +136,9 @@ def test_subdistrict_admin_rows_for_another_subdistrict_are_errors(world, header
         kind="workers", file=upload(xlsx_bytes([headers, *rows])), actor=world.users.admin_a
     )
 
-    assert {(e["row"], e["column"]) for e in run.errors} == {(3, "街道（镇）"), (4, "身份证号")}
+    # Row 4 is a worker of another subdistrict: refused as a whole, no column named
+    # (tests/imports/test_import_scope_oracle.py).
+    assert {(e["row"], e["column"]) for e in run.errors} == {(3, "街道（镇）"), (4, "")}
     assert "华阳路街道" in next(e["message"] for e in run.errors if e["row"] == 3)
     assert run.new_count == 1 and not run.can_apply
     assert Trainee.objects.count() == count
@@ -217,12 +223,39 @@ def test_dates_as_excel_serials_and_text(world, headers):
     assert (run.error_count, run.new_count) == (0, 2), run.errors
 
 
-def test_masked_id_numbers_are_refused_clearly(world, headers):
-    row = roster_row(id_number="310105********123X")
+@pytest.mark.parametrize("masked", ["310105********123X", "**************123X"])
+def test_masked_id_numbers_are_refused_clearly(world, headers, masked):
+    # The old mask (region code kept) and the current one (last four only).
+    row = roster_row(id_number=masked)
     run = import_preview(
         kind="workers", file=upload(xlsx_bytes([headers, row])), actor=world.users.district
     )
     assert "打码" in run.errors[0]["message"]
+
+
+def test_a_masked_export_sent_back_is_refused_row_by_row_with_reasons(world, client_for):
+    """A subdistrict administrator's export is masked (ID tail, mobile, no birth date): sent
+    back as it is, every row is refused with what to fix, and nothing is written."""
+    client = client_for(world.users.admin_a)
+    exported = client.get(reverse("imports:export", args=["workers"])).content
+    sheet = load_workbook(io.BytesIO(exported))["名册"]
+    header = [c.value for c in sheet[2]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3) if row[0].value]
+    assert {r[0] for r in rows} == {world.worker.name, world.colleague.name}
+    for row in rows:
+        assert row[header.index("出生日期")] is None  # no birth date beside a masked number
+        assert row[header.index("身份证号")].startswith("*" * 14)
+        assert "****" in row[header.index("手机号")]
+    before = list(Trainee.objects.order_by("pk").values())
+    run = import_preview(
+        kind="workers", file=upload(exported, "export.xlsx"), actor=world.users.admin_a
+    )
+    assert run.status != ImportRun.Status.FAILED and not run.can_apply
+    messages = {(e["row"], e["column"]): e["message"] for e in run.errors}
+    for number in (3, 4):
+        assert "身份证号已打码" in messages[(number, "身份证号")]
+        assert "手机号已打码" in messages[(number, "手机号")]
+    assert list(Trainee.objects.order_by("pk").values()) == before
 
 
 def test_missing_required_columns_are_named(world):
@@ -271,7 +304,8 @@ def test_apply_rechecks_and_writes_nothing_when_a_row_went_bad_since_preview(wor
     run = import_apply(run=run, actor=admin_a)
 
     assert run.status == ImportRun.Status.FAILED
-    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "身份证号")]
+    # Now a worker of another subdistrict: the row as a whole, no column named.
+    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "")]
     assert Trainee.objects.count() == count  # the first, valid row was not written either
 
 

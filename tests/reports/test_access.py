@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from core.dates import year_range
 from reports.models import ReportRun
 from reports.services import report_request
 
@@ -114,6 +116,17 @@ def test_commentary_rights(world, client_for, django_capture_on_commit_callbacks
 
 def test_an_unfinished_period_cannot_be_reported(world, client_for):
     page = client_for(world.users.district).post(
-        reverse("reports:run-list"), {**YEAR_END, "year": 2099}
+        reverse("reports:run-list"), {**YEAR_END, "year": timezone.localdate().year}
     )
     assert "尚未结束" in page.content.decode() and not ReportRun.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["2018", "2099", "99999999999999999999"])
+def test_a_year_outside_the_districts_data_is_refused_beside_the_field(world, client_for, year):
+    page = client_for(world.users.district).post(
+        reverse("reports:run-list"), {**YEAR_END, "year": year}
+    )
+    assert page.status_code == 200
+    years = year_range()
+    assert f"年份应在 {years[0]} 到 {years[-1]} 之间" in page.content.decode()
+    assert not ReportRun.objects.exists()

@@ -99,6 +99,26 @@ def test_worker_confirms_only_own_log(team, logs, client_for):
     assert attendee.reflection == "议题要从居民身边的小事找"
 
 
+def test_a_worker_sees_only_their_own_scores_on_a_drill_log(team, logs, client_for):
+    """The attendees of a drill log see each other's names, not each other's assessment."""
+    log = logs["drill"]
+    colleague, third = team.drill
+    log.scores.filter(trainee=third).update(score=5, comment="组织协调能力突出")
+    url = reverse("sessions:detail", args=[log.pk])
+    response = client_for(team.colleague_user).get(url)
+    rows = response.context["score_rows"]
+    assert [r["trainee"] for r in rows] == [colleague]
+    assert all(cell.score == 3 for cell in rows[0]["cells"])
+    page = response.content.decode()
+    assert "组织协调能力突出" not in page and ">5<" not in page
+    assert "钱海燕" in page  # still listed as an attendee
+    # The supervisor and the administrators see every attendee's scores.
+    for user in (team.world.users.supervisor, team.world.users.admin_a, team.world.users.leader):
+        rows = client_for(user).get(url).context["score_rows"]
+        assert [r["trainee"] for r in rows] == [colleague, third]
+        assert rows[1]["cells"][0].comment == "组织协调能力突出"
+
+
 def test_subdistrict_admin_sees_logs_of_their_subdistrict(team, logs, client_for):
     w = team.world
     a = client_for(w.users.admin_a)

@@ -102,8 +102,19 @@ def test_number_stored_as_a_spreadsheet_number_is_read():
         id_number_validate(float(number[:15] + "000"), today=TODAY)
 
 
-def test_mask_keeps_region_and_last_four():
-    assert id_number_mask("31010519850302123X") == "310105********123X"
+def test_mask_keeps_the_last_four_only():
+    # Issue 15: the region code was kept too, and beside the birth date (digits 7–14) that
+    # gave the whole number back. Four characters of 18 identify no one.
+    assert id_number_mask("31010519850302123X") == "**************123X"
+    assert id_number_mask("310105850302123") == "***********2123"  # a 15-digit (pre-1999) one
+    assert id_number_mask("123") == "***"
+
+
+@given(st.from_regex(r"\A\d{17}[\dX]\Z"))
+def test_a_masked_number_shows_no_more_than_its_tail(number):
+    masked = id_number_mask(number)
+    assert len(masked) == 18 and masked[-4:] == number[-4:]
+    assert sum(c.isdigit() for c in masked) <= 4
 
 
 @pytest.mark.parametrize(

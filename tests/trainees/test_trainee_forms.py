@@ -89,9 +89,14 @@ def test_gender_that_disagrees_with_the_id_number_is_refused(world, client_for):
 
 
 def test_birth_date_that_disagrees_with_the_id_number_is_refused(world, client_for):
-    client = client_for(world.users.admin_a)
-    response = client.post(reverse("trainees:create"), form_data(world, birth_date="1990-04-13"))
+    data = form_data(world, birth_date="1990-04-13")
+    response = client_for(world.users.district).post(reverse("trainees:create"), data)
     assert "1990年4月12日" in response.context["form"].errors["birth_date"][0]
+    # Others are told where to look, not the date: an import's error report with this message
+    # is read beside the number's masked tail.
+    response = client_for(world.users.admin_a).post(reverse("trainees:create"), data)
+    error = response.context["form"].errors["birth_date"][0]
+    assert "出生日期与身份证号不一致" in error and "1990年4月12日" not in error
 
 
 def test_duplicate_id_number_is_refused(world, client_for):
@@ -106,6 +111,20 @@ def test_duplicate_id_number_is_refused(world, client_for):
         Trainee.objects.filter(id_number_hash=id_number_hash(world.colleague.id_number)).count()
         == 1
     )
+
+
+def test_a_number_registered_in_another_subdistrict_is_not_confirmed(world, client_for):
+    """The add form is no oracle: subdistrict A's office is told only that the number
+    conflicts with a record outside its scope, not that 沈丽华 of 新泾镇 is registered."""
+    client = client_for(world.users.admin_a)
+    number = world.worker_b.id_number
+    response = client.post(
+        reverse("trainees:create"), form_data(world, id_number=number, gender="", birth_date="")
+    )
+    message = response.context["form"].errors["id_number"][0]
+    assert "管辖范围以外" in message and "已登记" not in message
+    assert "沈丽华" not in response.content.decode()
+    assert Trainee.objects.filter(id_number_hash=id_number_hash(number)).count() == 1
 
 
 def test_wrong_mobile_is_refused(world, client_for):
@@ -146,6 +165,59 @@ def test_edit_keeps_the_record_and_changes_the_post(world, client_for):
     assert response.status_code == 302
     trainee.refresh_from_db()
     assert trainee.post == "deputy"
+
+
+def _edit_data(world, trainee, **overrides) -> dict:
+    """The edit form as a subdistrict administrator gets it: no ID number, birth date, mobile."""
+    data = form_data(world, name=trainee.name, gender=trainee.gender, id_number="", mobile="")
+    del data["birth_date"]
+    data.update(overrides)
+    return data
+
+
+def test_a_subdistrict_admin_edits_without_seeing_the_stored_id_number(world, client_for):
+    trainee = world.colleague
+    number, mobile = trainee.id_number, trainee.mobile
+    client = client_for(world.users.admin_a)
+    page = client.get(reverse("trainees:update", args=[trainee.pk])).content.decode()
+    assert number not in page and number[:14] not in page and mobile not in page
+    assert f'placeholder="{"*" * 14}{number[-4:]}"' in page
+    assert f'placeholder="{mobile[:3]}****{mobile[7:]}"' in page
+    assert 'name="birth_date"' not in page and "1988-05-17" not in page
+    # Left blank, the stored number and mobile stay; the rest is saved.
+    response = client.post(
+        reverse("trainees:update", args=[trainee.pk]), _edit_data(world, trainee, post="deputy")
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert (trainee.post, trainee.id_number, trainee.mobile) == ("deputy", number, mobile)
+    assert trainee.birth_date == dt.date(1988, 5, 17)
+
+
+def test_a_subdistrict_admin_replaces_an_id_number_by_typing_it_in_full(world, client_for):
+    trainee = world.colleague
+    client = client_for(world.users.admin_a)
+    url = reverse("trainees:update", args=[trainee.pk])
+    # The placeholder typed back keeps the number; a wrong one is refused in place.
+    masked = "*" * 14 + trainee.id_number[-4:]
+    assert client.post(url, _edit_data(world, trainee, id_number=masked)).status_code == 302
+    response = client.post(url, _edit_data(world, trainee, id_number="31010519900412002"))
+    assert "身份证号应为18位" in response.context["form"].errors["id_number"][0]
+    # A corrected number brings its birth date with it (the form has no birth date field).
+    new = make_id_number(dt.date(1979, 11, 3), trainee.gender)
+    response = client.post(url, _edit_data(world, trainee, id_number=new, mobile="13811112222"))
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert (trainee.id_number, trainee.birth_date) == (new, dt.date(1979, 11, 3))
+    assert trainee.mobile == "13811112222"
+
+
+def test_a_district_admin_edits_the_full_record(world, client_for):
+    trainee = world.colleague
+    page = client_for(world.users.district).get(reverse("trainees:update", args=[trainee.pk]))
+    html = page.content.decode()
+    assert f'value="{trainee.id_number}"' in html and f'value="{trainee.mobile}"' in html
+    assert 'name="birth_date"' in html
 
 
 def test_mark_left_keeps_the_record_with_the_date(world, client_for):

@@ -52,6 +52,18 @@ def test_admin_a_sees_only_a_rows_and_not_b_events(world, marked, client_for):
         )
 
 
+def test_absentee_lists_mask_mobiles_for_all_but_the_district(world, marked, client_for):
+    """HR calls absentees from this list; only the district gets the whole number (issue 15)."""
+    mobile = world.colleague.mobile
+    url = reverse("training:event-absentees", args=[marked.event.pk, "csv"])
+    for user in (world.users.admin_a, world.users.supervisor, world.users.leader):
+        export = client_for(user).get(url).content.decode("utf-8-sig")
+        if "顾建国" in export:
+            assert mobile not in export and f"{mobile[:3]}****{mobile[7:]}" in export
+    assert "顾建国" in client_for(world.users.admin_a).get(url).content.decode("utf-8-sig")
+    assert mobile in client_for(world.users.district).get(url).content.decode("utf-8-sig")
+
+
 def test_admin_a_cannot_change_b_enrolments(world, marked, client_for):
     client = client_for(world.users.admin_a)
     move = client.post(

@@ -1,4 +1,4 @@
-"""Demo certification history for seed_demo: exams 2019–2025, certificates, registrations, CE.
+"""Demo certification history: the recorded exams up to today, certificates, registrations, CE.
 
 What it draws, per worker (in pk order, from `ctx.rng("certification")`, so it is
 deterministic and independent of the other steps):
@@ -6,7 +6,9 @@ deterministic and independent of the other steps):
 - About a third of the workers on the roster at the start of 2019 already hold a certificate
   from the exams of 2008–2018 (Shanghai's share was 17.8% city-wide in 2020; Changning's
   community workers are ahead of it), and some later joiners arrive with one.
-- Every exam year 2019–2025, workers on the roster who meet an eligibility rule (the seeded
+- Every exam of certification's ExamYear rows from 2019 that was held before `ctx.today`
+  (real exam years only: a today past the last recorded exam simply has no later sittings),
+  workers on the roster who meet an eligibility rule (the seeded
   rules, `certification.rules`) may sit: the uncertified often, assistant holders now and
   then for intermediate. Each has an ability; subject scores scatter around it; a subject
   passes at its pass mark. Intermediate candidates resit only the subjects still missing in
@@ -15,8 +17,9 @@ deterministic and independent of the other steps):
   the continuing-education hours are there (external CE records with evidence are drawn to
   match), and otherwise lapse; some lapsed holders re-register later.
 
-Rows are bulk-inserted (the services check one sitting at a time); the tests check that the
-results agree with the services' rules.
+Rows are bulk-inserted a few thousand at a time as the workers are walked in pk order (the
+services check one sitting at a time); the tests check that the results agree with the
+services' rules.
 """
 
 from __future__ import annotations
@@ -25,13 +28,10 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
-from trainees.models import Trainee
-
-from .models import (
+from certification.models import (
     Certificate,
     ExamAttempt,
     ExamYear,
@@ -44,28 +44,32 @@ from .models import (
     Subject,
     SubjectResult,
 )
-from .rules import (
+from certification.rules import (
     WorkerFacts,
     add_months,
     eligibility_for_level,
     registration_end,
     window_pass_year,
 )
-from .selectors import rule_rows
-from .services import certificate_number
+from certification.selectors import rule_rows
+from certification.services import certificate_number
+from demo.context import SeedContext
+from demo.rows import BATCH_SIZE, RowWriter
+from trainees.models import Trainee
 
-FIRST_YEAR, LAST_YEAR = 2019, 2025
-HISTORY_START = dt.date(2019, 1, 1)
-BATCH = 2000
+FIRST_YEAR = 2019  # the district's experimental zone; earlier certificates are "prior"
+HISTORY_START = dt.date(FIRST_YEAR, 1, 1)
 SHARE_CERTIFIED_BEFORE = 0.35  # of the workers on the roster on 1 January 2019
 SHARE_ARRIVE_CERTIFIED = 0.4  # of later joiners
-# The district's push since the 2019 experimental zone: more uncertified workers sit each year.
-SIT_UNCERTIFIED = (0.4, 0.47, 0.54, 0.61, 0.68, 0.75, 0.8)  # 2019 .. 2025
+# The district's push since the 2019 experimental zone: more uncertified workers sit each
+# year, from 40% in 2019 by 7 points a year up to 80% (2025 and later).
+SIT_UNCERTIFIED_FIRST, SIT_UNCERTIFIED_STEP, SIT_UNCERTIFIED_MAX = 0.4, 0.07, 0.8
 SIT_INTERMEDIATE = 0.16  # assistant holders trying for intermediate
 RESIT_IN_WINDOW = 0.85
 REGISTER_FIRST = 0.88
 RENEW_ON_TIME = 0.82
 REREGISTER_AFTER_LAPSE = 0.35
+# The district's targets for the certified rate; every later year up to today keeps the last.
 TARGETS = ((2024, Decimal("50")), (2025, Decimal("55")), (2026, Decimal("60")))
 CE_PROVIDERS = (
     ("上海市社会工作者协会继续教育", "继续教育学时证明"),
@@ -80,23 +84,43 @@ def _employed(t: Trainee, day: dt.date) -> bool:
 
 
 class _Generator:
-    def __init__(self, ctx: Any, *, external_hours: bool) -> None:
+    def __init__(self, ctx: SeedContext, *, external_hours: bool) -> None:
         self.ctx = ctx
         self.rng: random.Random = ctx.rng("certification")
-        self.today: dt.date = _demo_today()
+        self.today: dt.date = ctx.today
         self.external_hours = external_hours
         self.levels = {lv.code: lv for lv in Level.objects.order_by("rank")}
         self.level_names = {lv.pk: lv.name for lv in self.levels.values()}
         self.subjects: dict[str, list[Subject]] = defaultdict(list)
         for s in Subject.objects.select_related("level").order_by("order"):
             self.subjects[s.level.code].append(s)
-        self.exams = {e.year: e for e in ExamYear.objects.filter(year__gte=FIRST_YEAR)}
+        # Only exams that were held before today: nothing in the demo is dated on or after it.
+        self.exams = list(
+            ExamYear.objects.filter(year__gte=FIRST_YEAR, exam_date__lt=ctx.today).order_by("year")
+        )
         self.rules = rule_rows()
-        self.certificates: list[Certificate] = []
-        self.attempts: list[tuple[ExamAttempt, list[SubjectResult]]] = []
-        self.reviews: list[SeniorReview] = []
-        self.registrations: list[tuple[int, Registration]] = []  # index into certificates
-        self.hours: list[ExternalHours] = []
+        # Rows waiting for the next batch write, as tuples in the order of their writer's
+        # fields (keys handed out by the writers, so children need not wait for parents).
+        self.attempt_rows = RowWriter(ExamAttempt, ("trainee", "exam_year", "level"), ids=True)
+        self.result_rows = RowWriter(SubjectResult, ("attempt", "subject", "score", "passed"))
+        self.review_rows = RowWriter(SeniorReview, ("trainee", "level", "decided_on", "passed"))
+        self.certificate_rows = RowWriter(
+            Certificate,
+            ("trainee", "level", "number", "date_passed", "date_issued"),
+            ids=True,
+        )
+        self.registration_rows = RowWriter(
+            Registration, ("certificate", "trainee", "kind", "starts_on", "ends_on")
+        )
+        self.hours_rows = RowWriter(
+            ExternalHours, ("trainee", "date", "hours", "provider", "evidence")
+        )
+        self.attempts: list[tuple] = []
+        self.results: list[tuple] = []
+        self.reviews: list[tuple] = []
+        self.certificates: list[tuple] = []
+        self.registrations: list[tuple] = []
+        self.hours: list[tuple] = []
 
     # --- certificates before the recorded exams ---
 
@@ -121,7 +145,7 @@ class _Generator:
             held["assistant"] = passed
         return held
 
-    # --- the exams 2019–2025 ---
+    # --- the recorded exams ---
 
     def _score(self, ability: float, hardness: float) -> Decimal:
         raw = 60 + 9 * ability - hardness + self.rng.gauss(0, 8)
@@ -139,9 +163,9 @@ class _Generator:
         rng = self.rng
         ability = rng.gauss(0, 1) + (0.4 if t.major_is_social_work else 0)
         passed: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            exam = self.exams.get(year)
-            if exam is None or not _employed(t, exam.exam_date):
+        for exam in self.exams:
+            year = exam.year
+            if not _employed(t, exam.exam_date):
                 continue
             facts = self._facts(t, held)
             target = None
@@ -170,7 +194,10 @@ class _Generator:
             if in_window:
                 chance = RESIT_IN_WINDOW
             elif not held:
-                chance = SIT_UNCERTIFIED[year - FIRST_YEAR]
+                chance = min(
+                    SIT_UNCERTIFIED_FIRST + SIT_UNCERTIFIED_STEP * (year - FIRST_YEAR),
+                    SIT_UNCERTIFIED_MAX,
+                )
             elif target == "senior":
                 chance = 0.04
             else:
@@ -178,33 +205,26 @@ class _Generator:
             if rng.random() >= chance:
                 continue
             hardness = {"assistant": -3.0, "intermediate": 3.0, "senior": 8.0}[target]
-            attempt = ExamAttempt(trainee_id=t.pk, exam_year_id=exam.pk, level=self.levels[target])
-            results = []
+            attempt_id = self.attempt_rows.new_id()
+            self.attempts.append((attempt_id, t.pk, exam.pk, self.levels[target].pk))
             for subject in self.subjects[target]:
                 if subject.pk in in_window:
                     continue  # passed last year, still in the window: not sat again
                 score = self._score(ability, hardness)
                 ok = score >= subject.pass_mark
-                results.append(SubjectResult(subject=subject, score=score, passed=ok))
+                self.results.append((attempt_id, subject.pk, score, ok))
                 if ok:
                     passed[target][subject.pk].add(year)
-            self.attempts.append((attempt, results))
             done = window_pass_year(passed[target], [s.pk for s in self.subjects[target]], window)
             if done is None:
                 continue
             if target == "senior":
-                if rng.random() < 0.7:
-                    review_on = dt.date(year + 1, 3, rng.randint(1, 28))
-                    self.reviews.append(
-                        SeniorReview(
-                            trainee_id=t.pk,
-                            level=self.levels["senior"],
-                            decided_on=review_on,
-                            passed=True,
-                        )
-                    )
-                    if review_on <= self.today:
-                        held["senior"] = review_on
+                # The review board sits the March after the exam; one not yet held is not
+                # recorded (nothing in the demo is dated on or after today).
+                review_on = dt.date(year + 1, 3, rng.randint(1, 28))
+                if rng.random() < 0.7 and review_on < self.today:
+                    self.reviews.append((t.pk, self.levels["senior"].pk, review_on, True))
+                    held["senior"] = review_on
             else:
                 held[target] = exam.exam_date
             ability += 0.2  # what was learnt for one level helps with the next
@@ -215,42 +235,38 @@ class _Generator:
         if not self.external_hours or hours <= 0:
             return
         rng = self.rng
-        end = min(end, self.today)
+        end = min(end, self.today - dt.timedelta(days=1))
         span = (end - start).days
         if span <= 0:
             return
         parts = rng.randint(2, 5)
-        each = Decimal(str(round(hours / parts + 0.49)))
+        # Whole hours, at least one: a record of 0 hours is refused (external_hours_range), and
+        # a short running period asks for less than an hour per record.
+        each = max(Decimal(str(round(hours / parts + 0.49))), Decimal(1))
         for _i in range(parts):
             provider, evidence = rng.choice(CE_PROVIDERS)
             self.hours.append(
-                ExternalHours(
-                    trainee_id=t.pk,
-                    date=start + dt.timedelta(days=rng.randint(0, span)),
-                    hours=min(each, Decimal("200")),
-                    provider=provider,
-                    evidence=f"{evidence} {rng.randint(10000, 99999)}",
+                (
+                    t.pk,
+                    start + dt.timedelta(days=rng.randint(0, span)),
+                    min(each, Decimal("200")),
+                    provider,
+                    f"{evidence} {rng.randint(10000, 99999)}",
                 )
             )
 
-    def _registrations(self, t: Trainee, index: int, cert: Certificate) -> None:
+    def _registrations(
+        self, t: Trainee, certificate_id: int, level: Level, passed: dt.date
+    ) -> None:
         rng = self.rng
-        level = cert.level
         if rng.random() >= REGISTER_FIRST:
             return
-        deadline = add_months(cert.date_passed, level.first_registration_months)
-        start = cert.date_passed + dt.timedelta(
-            days=rng.randint(45, max(46, (deadline - cert.date_passed).days - 5))
-        )
+        deadline = add_months(passed, level.first_registration_months)
+        start = passed + dt.timedelta(days=rng.randint(45, max(46, (deadline - passed).days - 5)))
         kind = Registration.Kind.FIRST
-        while start <= self.today:
+        while start < self.today:
             end = registration_end(start, level.registration_years)
-            self.registrations.append(
-                (
-                    index,
-                    Registration(trainee_id=t.pk, kind=kind, starts_on=start, ends_on=end),
-                )
-            )
+            self.registrations.append((certificate_id, t.pk, kind, start, end))
             kind = Registration.Kind.RENEWAL
             required = float(level.ce_hours)
             if end >= self.today:
@@ -271,60 +287,67 @@ class _Generator:
                 return
 
     def run(self) -> dict[str, int]:
-        workers = Trainee.objects.filter(
-            subdistrict_id__in=[s.pk for s in self.ctx.subdistricts.values()]
-        ).order_by("pk")
-        for t in workers.iterator(chunk_size=BATCH):
+        workers = (
+            Trainee.objects.filter(
+                subdistrict_id__in=[s.pk for s in self.ctx.subdistricts.values()]
+            )
+            .only(
+                "education", "major_is_social_work", "started_community_work", "joined", "left_on"
+            )
+            .order_by("pk")
+        )
+        for t in workers.iterator(chunk_size=BATCH_SIZE):
             held = self._prior(t)
             self._exams(t, held)
             for code, passed in sorted(held.items(), key=lambda kv: kv[1]):
                 level = self.levels[code]
-                cert = Certificate(
-                    trainee_id=t.pk,
-                    level=level,
-                    number=certificate_number(trainee=t, level=level, date_passed=passed),
-                    date_passed=passed,
-                    date_issued=passed + dt.timedelta(days=self.rng.randint(60, 150)),
+                certificate_id = self.certificate_rows.new_id()
+                self.certificates.append(
+                    (
+                        certificate_id,
+                        t.pk,
+                        level.pk,
+                        certificate_number(trainee=t, level=level, date_passed=passed),
+                        passed,
+                        # Issued two to five months after the exam, or still being issued.
+                        min(
+                            passed + dt.timedelta(days=self.rng.randint(60, 150)),
+                            self.today - dt.timedelta(days=1),
+                        ),
+                    )
                 )
-                self.certificates.append(cert)
-                self._registrations(t, len(self.certificates) - 1, cert)
-        return self._write()
-
-    def _write(self) -> dict[str, int]:
-        ExamAttempt.objects.bulk_create([a for a, _r in self.attempts], batch_size=BATCH)
-        results = []
-        for attempt, rows in self.attempts:
-            for row in rows:
-                row.attempt_id = attempt.pk
-                results.append(row)
-        SubjectResult.objects.bulk_create(results, batch_size=BATCH)
-        SeniorReview.objects.bulk_create(self.reviews, batch_size=BATCH)
-        Certificate.objects.bulk_create(self.certificates, batch_size=BATCH)
-        regs = []
-        for index, reg in self.registrations:
-            reg.certificate_id = self.certificates[index].pk
-            regs.append(reg)
-        Registration.objects.bulk_create(regs, batch_size=BATCH)
-        ExternalHours.objects.bulk_create(self.hours, batch_size=BATCH)
-        for year, pct in TARGETS:
+                self._registrations(t, certificate_id, level, passed)
+            if len(self.results) + len(self.hours) >= BATCH_SIZE:
+                self._flush()
+        self._flush()
+        for writer in (self.attempt_rows, self.certificate_rows):
+            writer.finish()
+        last_year, last_pct = TARGETS[-1]
+        targets = [*TARGETS, *((y, last_pct) for y in range(last_year + 1, self.today.year + 1))]
+        for year, pct in targets:
             RateTarget.objects.get_or_create(
                 year=year, defaults={"target_pct": pct, "basis": RateBasis.CERTIFIED}
             )
         return {
-            "attempts": len(self.attempts),
-            "certificates": len(self.certificates),
-            "registrations": len(regs),
-            "external_hours": len(self.hours),
+            "attempts": self.attempt_rows.count,
+            "certificates": self.certificate_rows.count,
+            "registrations": self.registration_rows.count,
+            "external_hours": self.hours_rows.count,
         }
 
+    def _flush(self) -> None:
+        """Write the waiting rows, parents before the rows that point at them, and forget them."""
+        self.attempt_rows.write(self.attempts)
+        self.result_rows.write(self.results)
+        self.review_rows.write(self.reviews)
+        self.certificate_rows.write(self.certificates)
+        self.registration_rows.write(self.registrations)
+        self.hours_rows.write(self.hours)
+        self.attempts, self.results, self.reviews = [], [], []
+        self.certificates, self.registrations, self.hours = [], [], []
 
-def _demo_today() -> dt.date:
-    from neighbourhoods.demo import DEMO_TODAY
 
-    return DEMO_TODAY
-
-
-def seed_certification(ctx: Any, *, external_hours: bool = True) -> dict[str, int]:
+def seed_certification(ctx: SeedContext, *, external_hours: bool = True) -> dict[str, int]:
     """Add the exam history, certificates, registrations and CE records of the demo workers."""
     counts = _Generator(ctx, external_hours=external_hours).run()
     ctx.say(

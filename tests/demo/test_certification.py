@@ -1,5 +1,5 @@
-"""The demo's certification history: the rate rises from about 35% toward 60%, and the rows
-follow the rules the services enforce."""
+"""The demo's certification history (demo/seeders/certification.py): the rate rises from about
+35% toward 60%, and the rows follow the rules the services enforce."""
 
 import datetime as dt
 import time
@@ -7,13 +7,17 @@ import time
 import pytest
 
 from accounts.models import User
-from certification.demo import seed_certification
-from certification.models import Certificate, ExamAttempt, Registration
+from certification.models import Certificate, ExamAttempt, ExternalHours, Registration
 from certification.rules import add_months
 from certification.selectors import rate_overall
 from certification.services import level_pass_date
-from neighbourhoods.demo import DEMO_TODAY, SeedContext, seed_demo
+from demo.context import SeedContext
+from demo.seed import seed_demo
+from demo.seeders.certification import seed_certification
 from neighbourhoods.models import Subdistrict
+
+# The demo's "today" when the figures below were set (the history ends the day before).
+TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +26,8 @@ def demo(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         with transaction.atomic():
-            seed_demo(activity=False)
-            ctx = SeedContext(seed=2019, scale=1, password="x")
+            seed_demo(activity=False, today=TODAY)
+            ctx = SeedContext(seed=2019, scale=1, today=TODAY, password="x")
             ctx.subdistricts = {s.code: s for s in Subdistrict.objects.all()}
             started = time.monotonic()
             counts = seed_certification(ctx)
@@ -37,7 +41,7 @@ def test_demo_rate_rises_from_about_35_toward_60(demo):
     counts, _elapsed = demo  # ~5 s at scale 1 on an idle machine; not asserted (load varies)
     district = User.objects.get(username="district")
     start = rate_overall(user=district, on=dt.date(2019, 1, 1))
-    end = rate_overall(user=district, on=DEMO_TODAY)
+    end = rate_overall(user=district, on=TODAY)
     assert 30 <= start.certified_pct <= 40
     assert 50 <= end.certified_pct <= 62
     assert end.registered < end.certified  # some registrations lapsed
@@ -83,3 +87,12 @@ def models_f(name):
     from django.db.models import F
 
     return F(name)
+
+
+@pytest.mark.django_db
+def test_demo_external_hours_are_within_the_rule(demo):
+    """Every record is 1–200 hours with evidence (external_hours_range; a 0.0-hour record
+    once stopped `seed_demo --scale 50`) and dated before today."""
+    hours = list(ExternalHours.objects.values_list("hours", "date", "evidence"))
+    assert hours
+    assert all(0 < h <= 200 and day < TODAY and evidence for h, day, evidence in hours)

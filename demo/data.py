@@ -1,6 +1,7 @@
 """Fixed tables behind `manage.py seed_demo`: Changning's subdistricts, committees and the name pools.
 
-Nothing here is random; `neighbourhoods.demo` draws from these tables with a seeded generator.
+Nothing here is random; the seeders in `demo.seeders` draw from these tables with a seeded
+generator.
 Sources: ../shared/DOMAIN.md ("Changning's subdistricts", housing types, careers). Committee
 names other than DOMAIN.md's samples are plausible inventions from local road and estate names,
 not the official list.
@@ -180,3 +181,57 @@ MAJORS: tuple[tuple[str, int], ...] = (
 SOCIAL_WORK_MAJOR = "社会工作"
 
 SUPERVISOR_ORGANISATION = "长宁区社会工作协会"
+
+# What supervision logs say (demo/seeders/sessions.py draws from these).
+MENTOR_TOPICS = [
+    "楼组长议事会的组织与主持",
+    "如何回应居民的加装电梯诉求",
+    "垃圾分类中的居民动员",
+    "老旧小区停车矛盾的协商",
+    "新任社工的入户走访技巧",
+    "社区志愿者队伍的培育",
+    "居民自治公约的修订",
+    "与物业、业委会的三方协调",
+    "困难群体的需求评估",
+    "社区活动方案的策划与评估",
+]
+DRILL_TOPICS = [
+    "议题形成演练：从居民诉求到公共议题",
+    "协商议事会情景模拟",
+    "治理资源盘点与地图绘制",
+    "自治项目申报演练",
+    "监督评议会的组织演练",
+    "多元主体动员的角色扮演",
+]
+RAISED = [
+    "居民参与不积极，议事会常常只来几位老人。",
+    "业委会与物业意见对立，居委会夹在中间。",
+    "加装电梯低层住户反对，协调多次无进展。",
+    "志愿者骨干老龄化，年轻人很难动员。",
+    "外籍居民较多，沟通渠道有限。",
+    "动迁安置小区的公共空间被占用，居民投诉多。",
+]
+GUIDANCE = [
+    "先从楼组骨干入手，分楼栋召开小范围恳谈会，再汇总成议题。",
+    "明确三方的职责边界，用协商议事规则约束发言，会后形成书面纪要。",
+    "用入户访谈梳理低层住户的具体顾虑，寻找补偿与共识方案。",
+    "结合青年的兴趣设计短周期项目，降低参与门槛。",
+    "借助涉外志愿者和双语通知建立沟通渠道。",
+    "把问题清单化，按轻重缓急排序，逐项明确责任人和时限。",
+]
+ACTIONS = [
+    "召开楼组长恳谈会",
+    "整理居民诉求清单",
+    "起草议事规则草案",
+    "走访低层住户并记录意见",
+    "联系街道社区办争取项目资金",
+    "撰写本次活动小结",
+]
+REFLECTIONS = [
+    "这次督导让我明白了先听后说的重要性。",
+    "议题要从居民身边的小事找，我下次会先做走访。",
+    "协商规则很实用，准备在下次议事会上试用。",
+    "",
+    "",
+]
+PLACES = ["居委会会议室", "社区党群服务站", "街道社工站", "睦邻中心活动室"]

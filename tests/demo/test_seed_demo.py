@@ -1,14 +1,18 @@
-"""`manage.py seed_demo`: the demo district a new user logs in to (neighbourhoods/demo.py)."""
+"""`manage.py seed_demo`: the demo district a new user logs in to (demo/seed.py)."""
 
 import datetime as dt
 import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import Role, User
-from neighbourhoods.demo import DEMO_PASSWORD, DEMO_TODAY, seed_demo
+from demo.context import DEMO_PASSWORD, SeedContext
+from demo.seed import seed_demo
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 from supervisors.models import Assignment, Supervisor
 from tests.factories import SubdistrictFactory, TraineeFactory
@@ -81,21 +85,22 @@ def test_builds_changning_as_the_plan_describes_it():
 
 
 def test_every_worker_file_agrees_with_itself():
+    today = timezone.localdate()  # seed_demo's default "today"
     seed_demo(activity=False)
 
     workers = list(Trainee.objects.select_related("grade", "neighbourhood"))
     assert len({w.id_number for w in workers}) == len(workers)
     posts_per_committee: dict[int, Counter] = {}
     for w in workers:
-        assert id_number_validate(w.id_number, today=DEMO_TODAY) == w.id_number
+        assert id_number_validate(w.id_number, today=today) == w.id_number
         assert id_number_birth_date(w.id_number) == w.birth_date
         assert id_number_gender(w.id_number) == w.gender
-        assert 23 <= w.age_on(DEMO_TODAY) <= 60
+        assert 23 <= w.age_on(today) <= 60
         assert w.age_on(w.started_community_work) >= 16
-        assert w.started_community_work <= w.joined <= DEMO_TODAY
+        assert w.started_community_work <= w.joined < today
         assert len(w.mobile) == 11 and w.mobile.startswith("1")
         if w.status == TraineeStatus.LEFT:
-            assert w.joined < w.left_on < DEMO_TODAY
+            assert w.joined < w.left_on < today
         else:
             assert w.left_on is None
         low, high = {
@@ -150,7 +155,12 @@ def test_demo_logins_see_what_their_role_promises():
     active = Assignment.objects.filter(supervisor=supervisor, ended_on__isnull=True)
     assert active.count() == 10
     assert set(active.values_list("mode", flat=True)) == {"mentor", "drill"}
-    assert set(active.values_list("started_on", flat=True)) == {dt.date(2025, 3, 1)}
+    # The pairings start two months before the 18 months of logs that end yesterday.
+    started = SeedContext(seed=0, scale=1, today=timezone.localdate()).pairings_started_on
+    assert set(active.values_list("started_on", flat=True)) == {started}
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert started.day == 1
+    assert (yesterday.year - started.year) * 12 + yesterday.month - started.month == 19
     trainees = Trainee.objects.filter(assignments__in=active)
     assert set(trainees.values_list("subdistrict__code", flat=True)) == {"310105001"}
     assert set(trainees.values_list("status", flat=True)) == {TraineeStatus.ACTIVE}
@@ -234,3 +244,37 @@ def test_the_planner_knows_the_seeded_tables_sizes():
         (estimate,) = cursor.fetchone()
     estimated = int(float(str(estimate).split()[0]))
     assert estimated == workers > 1000
+
+
+def _district(today: dt.date) -> list[tuple]:
+    """The workers a run produces (not their keys), the run rolled back."""
+    with transaction.atomic():
+        seed_demo(activity=False, today=today)
+        rows = list(
+            Trainee.objects.order_by("id_number_hash").values_list(
+                "id_number_hash", "name", "birth_date", "joined", "status", "left_on", "post"
+            )
+        )
+        transaction.set_rollback(True)
+    return rows
+
+
+def test_the_same_seed_scale_and_today_give_the_same_district():
+    first = _district(dt.date(2026, 12, 1))
+
+    assert _district(dt.date(2026, 12, 1)) == first
+    # Another today: the same district, its people a little over a year older.
+    later = _district(dt.date(2028, 2, 29))
+    assert later != first
+    assert len(later) == len(first)
+
+
+def test_the_command_pins_today():
+    out = io.StringIO()
+    call_command("seed_demo", "--today", "2026-12-01", "--without-activity", stdout=out)
+
+    assert "2026-12-01" in out.getvalue()
+    assert Trainee.objects.aggregate(m=Max("joined"))["m"] < dt.date(2026, 12, 1)
+    assert Assignment.objects.aggregate(m=Max("started_on"))["m"] < dt.date(2026, 12, 1)
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("seed_demo", "--today", "2026-13-01")

@@ -1,11 +1,13 @@
-"""The demo training: ~95% at the all-staff training, valid rows, deterministic."""
+"""The demo training (demo/seeders/training.py): ~95% at the all-staff training, valid rows,
+all before the demo's today, deterministic."""
 
-import random
-from types import SimpleNamespace
+import datetime as dt
 
 import pytest
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 
+from demo.context import SeedContext
+from demo.seeders.training import seed_training
 from sessions.models import (
     Attendance,
     Enrolment,
@@ -14,17 +16,18 @@ from sessions.models import (
     TrainingEvent,
     TrainingKind,
 )
-from sessions.training_demo import seed_training
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import many_workers
 
 pytestmark = pytest.mark.django_db
 
+# The 1st of a month, mid-June (that June's all-staff days have passed) and a leap day after
+# the last exam year certification knows (no exam-preparation course in the history).
+DAYS = [dt.date(2026, 11, 1), dt.date(2027, 6, 15), dt.date(2028, 2, 29)]
 
-def _ctx(seed: int = 7):
-    return SimpleNamespace(
-        rng=lambda step: random.Random(f"test:{seed}:{step}"), say=lambda text: None, users={}
-    )
+
+def _ctx(today: dt.date = DAYS[0], seed: int = 7) -> SeedContext:
+    return SeedContext(seed=seed, scale=1, today=today)
 
 
 @pytest.fixture
@@ -33,15 +36,26 @@ def district(world):
     many_workers(300, committees)
 
 
-def test_demo_training_is_plausible(district):
-    seed_training(_ctx())
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_demo_training_is_plausible(district, today):
+    seed_training(_ctx(today))
     all_staff = TrainingEvent.objects.get(kind=TrainingKind.ALL_STAFF)
     assert all_staff.sittings.count() == 5
+    # The latest June whose five days have passed.
+    assert all_staff.sittings.aggregate(m=Max("date"))["m"] == dt.date(
+        today.year if (today.month, today.day) > (6, 14) else today.year - 1, 6, 14
+    )
+    assert Sitting.objects.aggregate(m=Max("date"))["m"] < today
     enrolled = all_staff.enrolments.count()
     attended = all_staff.attendances.filter(status__in=["present", "late", "left_early"]).count()
     assert enrolled == 303 and 0.92 < attended / enrolled < 0.98
-    assert TrainingEvent.objects.filter(kind=TrainingKind.SUBDISTRICT).count() == 2 * 18
-    assert TrainingEvent.objects.filter(kind=TrainingKind.EXAM_PREP).exists()
+    # One a month per subdistrict, the month of today's only once its day has passed.
+    monthly = TrainingEvent.objects.filter(kind=TrainingKind.SUBDISTRICT).count()
+    assert 2 * 17 <= monthly <= 2 * 18
+    # Courses before the exams certification knows (ExamYear rows up to 2026's, 13 June).
+    prep = TrainingEvent.objects.filter(kind=TrainingKind.EXAM_PREP)
+    ctx = _ctx(today)
+    assert prep.exists() == (ctx.first_month <= dt.date(2026, 6, 13) < today)
     # Every enrolment is placed within capacity and marked, with the denormalised copies right.
     assert not Enrolment.objects.filter(sitting__isnull=True).exists()
     over = all_staff.sittings.annotate(n=Count("enrolments")).filter(n__gt=F("capacity"))

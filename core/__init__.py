@@ -1,0 +1,1 @@
+"""Shared helpers without models (STYLE.md): one small module per concern."""
