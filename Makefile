@@ -51,8 +51,9 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json | system
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-check: deps ## the quick gate before the suite: lint errors and missing migrations
+check: deps ## the quick gate before the suite: lint errors, the layers, missing migrations
 	@$(VENV)/bin/ruff check --quiet .
+	@out=$$($(VENV)/bin/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; echo "An app imports from a layer above it (.importlinter, STYLE.md)" >&2; exit 1; }
 	@$(MANAGE) makemigrations --check --dry-run -v0 || { echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
 
 test: system deps messages check node_modules/axe-core/axe.min.js ## the whole suite (SQLite unless DATABASE_URL is set), browser journeys included

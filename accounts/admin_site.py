@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import guarded
+from core.admin import guarded
 from core.redirects import next_url
 
 

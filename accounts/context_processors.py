@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.sees_whole_district or user.is_subdistrict_admin:
         items += [
             (_("社区工作者"), reverse("trainees:list")),
-            (_("街道与居委会"), reverse("neighbourhoods:subdistrict-list")),
+            (_("街道与居委会"), reverse("structure:subdistrict-list")),
             # Coverage, pairings and auto-assignment are reached from the supervisors page;
             # the overdue list and month close from the session list.
             (_("督导师"), reverse("supervisors:list")),

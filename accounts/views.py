@@ -7,11 +7,8 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.qr import qr_svg
+from core.qr import qr_svg
 from core.redirects import next_url
-from reports.charts import chart_legend, line_chart_svg
-from reports.selectors import home_figures
-from sessions.selectors import supervisor_home, worker_home
 
 from .forms import OTPTokenForm
 from .middleware import LAST_SEEN_KEY, SIGNED_IN_KEY
@@ -61,59 +58,6 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "accounts/lockout.html", context, status=429)
-
-
-def _unread(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on what it works with."""
-    user = request.user
-    if user.is_supervisor:
-        supervisor = getattr(user, "supervisor", None)
-        if supervisor is not None:
-            return render(
-                request,
-                "home_supervisor.html",
-                {
-                    "supervisor": supervisor,
-                    "unread": _unread(user),
-                    **supervisor_home(supervisor=supervisor),
-                },
-            )
-    if user.is_worker:
-        trainee = getattr(user, "trainee", None)
-        if trainee is not None:
-            data = worker_home(trainee=trainee, user=user)
-            months = data["progress_months"]
-            series = data["progress_series"]
-            chart = (
-                line_chart_svg(
-                    series,
-                    x_labels=[f"{m:%y.%-m}" for m in months],
-                    y_min=1,
-                    y_max=5,
-                    y_ticks=[1, 2, 3, 4, 5],
-                    title=_("我的六项能力训练评分（月平均）"),
-                    width=400,
-                    height=220,
-                )
-                if months
-                else ""
-            )
-            return render(
-                request,
-                "home_worker.html",
-                {
-                    "trainee": trainee,
-                    **data,
-                    "chart": chart,
-                    "legend": chart_legend(series),
-                    "unread": _unread(user),
-                },
-            )
-    return render(request, "home.html", {"figures": home_figures(user=user)})
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from config.admin import DudaoModelAdmin
+from core.admin import DudaoModelAdmin
 
 from .models import AuditAction
 from .services import audit_diff, audit_record, audit_snapshot

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.params import parse_id
 from core.dates import CERTIFICATION_BEGINS, DateWindow, window_dates
+from core.params import parse_id
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post

@@ -40,7 +40,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from neighbourhoods.models import HousingType, Subdistrict
+from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
+from neighbourhoods.selectors import subdistrict_scope
+from sessions.training_hours import training_hours_subquery_for
 from trainees.models import Post, Trainee
 from trainees.selectors import trainee_scope
 
@@ -141,8 +143,6 @@ def check_filters_in_scope(user: User, filters: RateFilters) -> None:
     """A subdistrict or committee outside the user's scope is not found (404), not empty."""
     if user.sees_whole_district:
         return
-    from neighbourhoods.models import Neighbourhood
-
     own = user.subdistrict_id if user.is_subdistrict_admin else None
     if filters.subdistrict_id and filters.subdistrict_id != own:
         raise Http404
@@ -450,8 +450,6 @@ def ce_list(*, user: User, on: dt.date) -> QuerySet[Certificate]:
     Dudao training that counts as CE (sessions.training_hours) plus external hours; `shortfall`
     is what the level still needs for re-registration (72 or 90 hours).
     """
-    from sessions.training_hours import training_hours_subquery_for
-
     decimal = DecimalField(max_digits=7, decimal_places=1)
     external = (
         ExternalHours.objects.filter(
@@ -654,6 +652,4 @@ def worker_certification(*, trainee: Trainee, on: dt.date) -> dict[str, Any]:
 
 
 def subdistricts_for(user: User) -> QuerySet[Subdistrict]:
-    from neighbourhoods.selectors import subdistrict_scope
-
     return subdistrict_scope(user)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_diff, audit_record, audit_snapshot
+from sessions.training_hours import training_hours
 from trainees.models import Trainee
 
 from .models import (
@@ -180,8 +181,6 @@ def review_record(
 
 def ce_hours_in_period(*, trainee_id: int, start: dt.date, end: dt.date) -> dict[str, Decimal]:
     """Continuing-education hours credited in start..end: Dudao training plus external."""
-    from sessions.training_hours import training_hours
-
     dudao = training_hours(trainee_id=trainee_id, start=start, end=end, ce_only=True)
     external = sum(
         ExternalHours.objects.filter(

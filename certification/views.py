@@ -15,11 +15,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from audit.services import audit_export
-from config.forms import attach_service_errors
-from config.pagination import BoundedPaginator
-from config.params import parse_id
+from core.charts import bar_chart_svg, chart_legend, line_chart_svg
+from core.forms import attach_service_errors
+from core.pagination import BoundedPaginator
+from core.params import parse_id
 from core.spreadsheets import spreadsheet_response
-from reports.charts import bar_chart_svg, chart_legend, line_chart_svg
 from trainees.selectors import get_trainee_for_user
 
 from . import selectors

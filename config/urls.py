@@ -3,15 +3,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import home
+from reports.homes import home
+from reports.worker_file import worker_file
+from trainees.urls import app_name as trainees_app
+from trainees.urls import urlpatterns as trainee_urls
 
 # No /media/ route, in any mode (DEBUG included): stored files hold personal data, encrypted at
-# rest, and leave only through the views that check who may have them (config/downloads.py).
+# rest, and leave only through the views that check who may have them (core/downloads.py).
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("workers/", include("trainees.urls")),
-    path("structure/", include("neighbourhoods.urls")),
+    # The worker's page gathers every app's records of one person (reports/worker_file.py)
+    # but keeps its place among the roster's pages: /workers/<pk>/, "trainees:detail".
+    path(
+        "workers/",
+        include(([*trainee_urls, path("<int:pk>/", worker_file, name="detail")], trainees_app)),
+    ),
+    path("structure/", include("trainees.structure_urls")),
     path("supervisors/", include("supervisors.urls")),
     path("sessions/", include("sessions.urls")),
     path("certification/", include("certification.urls")),

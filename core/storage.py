@@ -108,7 +108,7 @@ class EncryptedStorage(Storage):
     def url(self, name: str | None) -> str:
         raise NotImplementedError(
             "Encrypted files have no URL: send them through an access-checked view "
-            "(config.downloads.protected_download)."
+            "(core.downloads.protected_download)."
         )
 
     def get_accessed_time(self, name: str) -> dt.datetime:

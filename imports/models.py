@@ -73,7 +73,7 @@ class ImportRun(models.Model):
     changes = models.JSONField(_("变更示例"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
     # Times the apply task claimed the run, and its last sign of life (claim or progress):
-    # a run left "applying" by a killed worker is retried or failed by config/sweeper.py.
+    # a run left "applying" by a killed worker is retried or failed by core/sweeper.py.
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)

@@ -198,7 +198,7 @@ def import_apply(*, run: ImportRun, actor: User) -> ImportRun:
 
     A run still "applying" is claimed again (Celery redelivers the message of a killed
     worker), but only DUDAO_RUN_MAX_ATTEMPTS times in all: a file that kills the worker every
-    time is not retried forever, and the sweeper (config/sweeper.py) then marks it failed.
+    time is not retried forever, and the sweeper (core/sweeper.py) then marks it failed.
     """
     kind = _require_owner(run, actor)
     claimable = [ImportRun.Status.PREVIEWED, ImportRun.Status.APPLYING]

@@ -3,7 +3,7 @@
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .charts import bar_chart_svg, chart_legend, line_chart_svg
+from core.charts import bar_chart_svg, chart_legend, line_chart_svg
 
 
 def trend_series(figures: dict) -> list[tuple[str, list[float | None]]]:

@@ -67,7 +67,7 @@ class ReportRun(models.Model):
     snapshot = models.JSONField(_("数据快照"), null=True, blank=True)
     error = models.TextField(_("失败原因"), blank=True)
     # Builds started (the claim counts, a redelivered message that finds the run taken does
-    # not): the sweeper (config/sweeper.py) retries a dead build only while this is low.
+    # not): the sweeper (core/sweeper.py) retries a dead build only while this is low.
     attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

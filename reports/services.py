@@ -119,7 +119,7 @@ def report_build(run_id: int) -> ReportRun:
     run done, failed or being built is left alone, and two workers cannot claim the same run
     (the claim is a conditional UPDATE). Any exception marks the run failed with its reason.
     A run left "running" by a killed worker is not claimed here, even when Celery redelivers
-    its message: the sweeper (config/sweeper.py) queues it again or fails it.
+    its message: the sweeper (core/sweeper.py) queues it again or fails it.
     """
     now = timezone.now()
     claimed = ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(

@@ -12,7 +12,7 @@ def build_report(run_id: int) -> str:
 
     `report_build` records any failure on the run (status failed, the reason), so the task
     itself does not raise and is not retried automatically: the user sees why and retries.
-    A worker killed mid-build leaves the run "running"; the sweeper (config/sweeper.py)
+    A worker killed mid-build leaves the run "running"; the sweeper (core/sweeper.py)
     queues it again or fails it.
     """
     return report_build(run_id).status

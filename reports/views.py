@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_export
-from config.downloads import protected_download
+from core.downloads import protected_download
 
 from .charts_report import report_charts
 from .figures import METRICS, headline_metrics

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from neighbourhoods.models import HousingType
+from supervisors.selectors import supervised_trainee_ids
 from trainees.models import Trainee, TraineeStatus
 from trainees.selectors import trainee_scope, trainee_search_q
 
@@ -66,8 +67,6 @@ def enrolment_scope(user: User) -> QuerySet[Enrolment]:
             trainee__subdistrict_id=user.subdistrict_id,
         )
     if user.is_supervisor:
-        from supervisors.selectors import supervised_trainee_ids
-
         return qs.filter(trainee_id__in=supervised_trainee_ids(user))
     if user.is_worker:
         return qs.filter(trainee__user=user)

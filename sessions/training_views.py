@@ -18,11 +18,11 @@ from django_tables2 import RequestConfig
 
 from accounts.models import User
 from audit.services import audit_export
-from config.forms import attach_service_errors
-from config.pagination import BoundedPaginator
-from config.params import parse_id
-from config.qr import qr_svg
 from core.dates import year_range
+from core.forms import attach_service_errors
+from core.pagination import BoundedPaginator
+from core.params import parse_id
+from core.qr import qr_svg
 from core.redirects import redirect_next
 from core.spreadsheets import spreadsheet_response
 from neighbourhoods.models import Subdistrict

@@ -13,10 +13,10 @@ from django_tables2 import SingleTableMixin
 
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
-from config.forms import attach_service_errors
-from config.pagination import BoundedPaginator
-from config.params import parse_id
 from core.dates import in_window
+from core.forms import attach_service_errors
+from core.pagination import BoundedPaginator
+from core.params import parse_id
 from core.spreadsheets import spreadsheet_response
 from supervisors.models import Assignment
 

@@ -12,8 +12,8 @@ from django_tables2 import SingleTableMixin
 
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
-from config.forms import attach_service_errors
-from config.pagination import BoundedPaginator
+from core.forms import attach_service_errors
+from core.pagination import BoundedPaginator
 from core.spreadsheets import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 

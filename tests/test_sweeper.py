@@ -1,4 +1,4 @@
-"""The sweeper (config/sweeper.py): a run whose worker died ends retried or failed, never stuck.
+"""The sweeper (core/sweeper.py): a run whose worker died ends retried or failed, never stuck.
 
 A worker killed mid-build is simulated by an exception that `report_build` and `import_apply`
 do not catch (like SIGKILL, it skips their failure handling): the run is left exactly as a
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app
-from config.sweeper import SweepResult, runs_sweep
+from core.sweeper import SweepResult, runs_sweep
 from imports.models import ImportRun
 from imports.services import import_apply, import_apply_start, import_preview
 from reports.models import ReportRun, RunStatus
@@ -188,9 +188,9 @@ def test_sweep_runs_command(queued_run, monkeypatch, django_capture_on_commit_ca
 def test_every_task_is_acknowledged_late_and_requeued_on_worker_loss(settings):
     app.loader.import_default_modules()  # autodiscovery, as a worker starts
     tasks = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
-    assert "config.sweeper.sweep_stuck_runs" in tasks and "reports.tasks.build_report" in tasks
+    assert "core.tasks.sweep_stuck_runs" in tasks and "reports.tasks.build_report" in tasks
     for name, task in tasks.items():
         assert task.acks_late and task.reject_on_worker_lost, name
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled <= set(tasks)
-    assert "config.sweeper.sweep_stuck_runs" in scheduled
+    assert "core.tasks.sweep_stuck_runs" in scheduled

@@ -331,9 +331,9 @@ TABLE: dict[str, Url] = {
     "trainees:mark-left": Url(TRAINEE, SCOPED_WRITE, data=_trainee_data),
     "trainees:status": Url(TRAINEE, POST_ONLY, post=SCOPED_WRITE, data=_trainee_data),
     # --- structure
-    "neighbourhoods:subdistrict-list": Url(NONE, ADMINS_ONLY),
-    "neighbourhoods:subdistrict-detail": Url(SUBDISTRICT, expect(ADMINS, role_first=True)),
-    "neighbourhoods:neighbourhood-detail": Url(NEIGHBOURHOOD, expect(ADMINS, role_first=True)),
+    "structure:subdistrict-list": Url(NONE, ADMINS_ONLY),
+    "structure:subdistrict-detail": Url(SUBDISTRICT, expect(ADMINS, role_first=True)),
+    "structure:neighbourhood-detail": Url(NEIGHBOURHOOD, expect(ADMINS, role_first=True)),
     # --- supervisors and pairings
     "supervisors:list": Url(NONE, ADMINS_ONLY),
     "supervisors:detail": Url(SUPERVISOR, SCOPED_OBJECT),  # a worker sees their supervisor

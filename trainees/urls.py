@@ -4,11 +4,13 @@ from . import views
 
 app_name = "trainees"
 
+# The worker's own page, "trainees:detail" at <int:pk>/, is added in config/urls.py: it
+# gathers data of apps above this one (reports/worker_file.py).
+
 urlpatterns = [
     path("", views.TraineeListView.as_view(), name="list"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.trainee_export, name="export"),
     path("new/", views.trainee_create_view, name="create"),
-    path("<int:pk>/", views.trainee_detail, name="detail"),
     path("<int:pk>/edit/", views.trainee_update_view, name="update"),
     path("<int:pk>/leave/", views.trainee_mark_left_view, name="mark-left"),
     path("<int:pk>/status/", views.trainee_status_view, name="status"),

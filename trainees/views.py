@@ -9,19 +9,15 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from audit.models import AuditAction
-from audit.selectors import audit_history_lines
-from audit.services import audit_export, audit_record
-from certification.selectors import worker_certification
-from config.forms import attach_service_errors
-from config.pagination import BoundedPaginator
+from audit.services import audit_export
+from core.forms import attach_service_errors
+from core.pagination import BoundedPaginator
 from core.spreadsheets import spreadsheet_response
-from supervisors.models import Assignment
 
 from .exports import roster_headers, roster_rows
 from .filters import TraineeFilter
 from .forms import MarkLeftForm, StatusForm, TraineeForm
-from .identity import id_number_for, id_number_normalise, mobile_for
+from .identity import id_number_normalise
 from .pii import id_number_hash
 from .selectors import get_trainee_for_user, trainee_list
 from .services import trainee_create, trainee_mark_left, trainee_set_status, trainee_update
@@ -78,33 +74,6 @@ def _export_filters(request: HttpRequest) -> dict[str, str]:
     if len(number) == 18 and number[:17].isdigit():
         filters["q_id_hash"] = id_number_hash(number)
     return filters
-
-
-def trainee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trainee = get_trainee_for_user(request.user, pk)
-    user = request.user
-    full = user.sees_full_identity
-    if full:
-        audit_record(actor=user, action=AuditAction.UNMASK, obj=trainee)
-    assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
-    return render(
-        request,
-        "trainees/detail.html",
-        {
-            "trainee": trainee,
-            "id_number_shown": id_number_for(user, trainee.id_number),
-            "mobile_shown": mobile_for(user, trainee.mobile),
-            "full_identity": full,
-            "assignments": assignments,
-            "history": audit_history_lines(
-                trainee, *trainee.certificates.all(), full_identity=full
-            ),
-            "current_assignment": next((a for a in assignments if a.ended_on is None), None),
-            "can_edit": request.user.can_edit_workers,
-            "status_form": StatusForm(initial={"status": trainee.status}),
-            "cert": worker_certification(trainee=trainee, on=dt.date.today()),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

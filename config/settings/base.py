@@ -268,7 +268,7 @@ CELERY_BEAT_SCHEDULE |= {
 # time they were computed and a "recompute now" link; 0 turns the cache off.
 DUDAO_DASHBOARD_CACHE_SECONDS = env.int("DUDAO_DASHBOARD_CACHE_SECONDS", default=300)
 
-# Runs whose worker died (config/sweeper.py): a report "running" or an import "applying" with
+# Runs whose worker died (core/sweeper.py): a report "running" or an import "applying" with
 # no heartbeat for this long is queued again while it has been started fewer than
 # DUDAO_RUN_MAX_ATTEMPTS times, else marked failed. A whole district report builds in about
 # 5 s (docs/benchmarks.md), so ten minutes without progress is a dead worker, not a slow one.
@@ -276,7 +276,7 @@ DUDAO_RUN_STALE_MINUTES = env.int("DUDAO_RUN_STALE_MINUTES", default=10)
 DUDAO_RUN_MAX_ATTEMPTS = env.int("DUDAO_RUN_MAX_ATTEMPTS", default=2)
 CELERY_BEAT_SCHEDULE |= {
     "sweep-stuck-runs": {
-        "task": "config.sweeper.sweep_stuck_runs",
+        "task": "core.tasks.sweep_stuck_runs",
         "schedule": 60 * 5,
         "options": {"expires": 60 * 4},
     },

@@ -23,7 +23,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from config.celery import app
-from config.sweeper import SweepResult, runs_sweep
+from core.sweeper import SweepResult, runs_sweep
 from reports.models import ReportRun, RunStatus
 from reports.services import report_request
 

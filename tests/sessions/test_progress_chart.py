@@ -1,6 +1,6 @@
 """The worker's progress chart: plain SVG, escaped labels, gaps where a month has no score."""
 
-from reports.charts import line_chart_svg
+from core.charts import line_chart_svg
 
 
 def test_line_chart_svg_draws_each_series_and_escapes_text():

@@ -67,10 +67,10 @@ def test_structure_pages_query_count_is_constant(
     add_workers(world, n)
     client = client_for(world.users.district)
     with django_assert_max_num_queries(3):  # session, user, subdistricts with counts
-        assert client.get(reverse("neighbourhoods:subdistrict-list")).status_code == 200
+        assert client.get(reverse("structure:subdistrict-list")).status_code == 200
     with django_assert_max_num_queries(4):  # session, user, subdistrict, committees with counts
         assert (
-            client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code
+            client.get(reverse("structure:subdistrict-detail", args=[world.a.pk])).status_code
             == 200
         )
 

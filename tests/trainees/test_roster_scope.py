@@ -176,26 +176,19 @@ def test_export_follows_the_filters(world, client_for):
 
 def test_structure_pages_are_scoped(world, client_for):
     client = client_for(world.users.admin_a)
+    assert client.get(reverse("structure:subdistrict-detail", args=[world.a.pk])).status_code == 200
+    assert client.get(reverse("structure:subdistrict-detail", args=[world.b.pk])).status_code == 404
     assert (
-        client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.a.pk])).status_code
-        == 200
+        client.get(reverse("structure:neighbourhood-detail", args=[world.nb.pk])).status_code == 404
     )
-    assert (
-        client.get(reverse("neighbourhoods:subdistrict-detail", args=[world.b.pk])).status_code
-        == 404
-    )
-    assert (
-        client.get(reverse("neighbourhoods:neighbourhood-detail", args=[world.nb.pk])).status_code
-        == 404
-    )
-    listing = client.get(reverse("neighbourhoods:subdistrict-list")).content.decode()
+    listing = client.get(reverse("structure:subdistrict-list")).content.decode()
     assert "华阳路街道" in listing and "新泾镇" not in listing
     worker = client_for(world.users.worker)
-    assert worker.get(reverse("neighbourhoods:subdistrict-list")).status_code == 403
+    assert worker.get(reverse("structure:subdistrict-list")).status_code == 403
 
 
 def test_structure_pages_show_headcounts(world, client_for):
     client = client_for(world.users.district)
-    response = client.get(reverse("neighbourhoods:subdistrict-list"))
+    response = client.get(reverse("structure:subdistrict-list"))
     counts = {s.name: s.active_count for s in response.context["subdistricts"]}
     assert counts == {"华阳路街道": 2, "新泾镇": 1}

@@ -1,4 +1,4 @@
-"""Queue again or fail the report and import runs whose worker died (config/sweeper.py).
+"""Queue again or fail the report and import runs whose worker died (core/sweeper.py).
 
 Beat runs the same sweep every five minutes; this is for an operator after an outage, or a
 deployment without beat: `manage.py sweep_runs --stale-minutes 2`.
@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from config.sweeper import runs_sweep
+from core.sweeper import runs_sweep, sweep_names
 
 
 class Command(BaseCommand):
@@ -26,6 +26,9 @@ class Command(BaseCommand):
         stale_after = None if stale_minutes is None else dt.timedelta(minutes=stale_minutes)
         result = runs_sweep(stale_after=stale_after)
         self.stdout.write(
-            f"reports: {result.reports_requeued} queued again, {result.reports_failed} failed; "
-            f"imports: {result.imports_requeued} queued again, {result.imports_failed} failed"
+            "; ".join(
+                f"{name}: {result.get(f'{name}_requeued', 0)} queued again, "
+                f"{result.get(f'{name}_failed', 0)} failed"
+                for name in sweep_names()
+            )
         )

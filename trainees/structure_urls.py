@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import structure as views
 
-app_name = "neighbourhoods"
+app_name = "structure"
 
 urlpatterns = [
     path("", views.subdistrict_index, name="subdistrict-list"),

@@ -1,0 +1,44 @@
+"""The worker's page (一人一档): identity and post from trainees, pairings from supervisors,
+certificates from certification. It gathers what every app keeps about one person, so it
+lives here at the top of the layers; its address stays /workers/<pk>/ (config/urls.py)."""
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.models import AuditAction
+from audit.selectors import audit_history_lines
+from audit.services import audit_record
+from certification.selectors import worker_certification
+from supervisors.models import Assignment
+from trainees.forms import StatusForm
+from trainees.identity import id_number_for, mobile_for
+from trainees.selectors import get_trainee_for_user
+
+
+def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = get_trainee_for_user(request.user, pk)
+    user = request.user
+    full = user.sees_full_identity
+    if full:
+        audit_record(actor=user, action=AuditAction.UNMASK, obj=trainee)
+    assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
+    return render(
+        request,
+        "trainees/detail.html",
+        {
+            "trainee": trainee,
+            "id_number_shown": id_number_for(user, trainee.id_number),
+            "mobile_shown": mobile_for(user, trainee.mobile),
+            "full_identity": full,
+            "assignments": assignments,
+            "history": audit_history_lines(
+                trainee, *trainee.certificates.all(), full_identity=full
+            ),
+            "current_assignment": next((a for a in assignments if a.ended_on is None), None),
+            "can_edit": request.user.can_edit_workers,
+            "status_form": StatusForm(initial={"status": trainee.status}),
+            "cert": worker_certification(trainee=trainee, on=dt.date.today()),
+        },
+    )
