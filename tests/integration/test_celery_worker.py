@@ -21,6 +21,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import timezone
+from time_machine import escape_hatch
 
 from config.celery import app
 from core.sweeper import SweepResult, runs_sweep
@@ -129,6 +131,8 @@ def start_worker(transactional_db, media_root, not_eager, tmp_path) -> Iterator[
             "CELERY_TASK_ALWAYS_EAGER": "False",
             "DUDAO_TEST_MEDIA_ROOT": str(media_root),
             "DUDAO_TEST_BUILD_DELAY": str(build_delay),
+            # The pinned clock of this process, for the worker (worker_app.py).
+            "DUDAO_TEST_CLOCK": f"{timezone.now().isoformat()}@{escape_hatch.time.time()}",
             "PYTHONPATH": str(BASE_DIR),
         }
         with log.open("wb") as out:
