@@ -1,9 +1,11 @@
 """Browser journeys: Playwright driving the system Chromium against Django's live server."""
 
 import os
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
 # between page actions are synchronous and safe.
@@ -68,4 +70,5 @@ def login(page, live_server, username: str, password: str = "correct-horse-batte
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    # Auto-waiting: signed in once the browser has left the sign-in page.
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -7,6 +7,7 @@ axe-core comes from npm (package.json, pinned in package-lock.json; `make test` 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.sessions.conftest import make_session
@@ -107,7 +108,7 @@ def test_sign_in_pages_have_no_serious_accessibility_violations(live_server, wor
     page.get_by_label("用户名").fill("nobody")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_be_visible()
     if violations := _axe_violations(page):
         found["login with errors"] = violations
     assert not found, "axe-core found serious or critical violations:\n" + _report(found)
@@ -125,7 +126,7 @@ def test_two_factor_pages_have_no_serious_accessibility_violations(
         found["two-factor setup"] = violations
     page.get_by_label("6 位验证码").fill("000000")
     page.get_by_role("button", name="完成绑定").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_be_visible()
     if violations := _axe_violations(page):
         found["two-factor setup with an error"] = violations
     assert not found, "axe-core found serious or critical violations:\n" + _report(found)

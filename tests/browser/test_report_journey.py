@@ -5,6 +5,7 @@ checks the progress bar at 100 % and the download link.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.models import ReportRun, RunStatus
 from tests.browser.conftest import login
@@ -19,7 +20,7 @@ def test_district_admin_builds_and_downloads_the_year_end_report(live_server, wo
     login(page, live_server, "district")
     page.get_by_role("link", name="报表", exact=True).click()
     page.wait_for_url("**/reports/")
-    assert page.get_by_role("heading", name="主要数据").is_visible()
+    expect(page.get_by_role("heading", name="主要数据")).to_be_visible()
     page.get_by_role("link", name="生成与下载报表").click()
     page.get_by_label("报告周期").select_option("year")
     page.get_by_label("年份").fill("2025")
@@ -28,10 +29,10 @@ def test_district_admin_builds_and_downloads_the_year_end_report(live_server, wo
     page.wait_for_url("**/reports/runs/*/")
 
     progress = page.locator("progress.report-progress")
-    assert progress.is_visible()
+    expect(progress).to_be_visible()
     assert progress.get_attribute("value") == "100"
     link = page.get_by_role("link", name="下载 PDF")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     with page.expect_download() as info:
         link.click()
     path = info.value.path()

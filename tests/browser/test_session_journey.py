@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from sessions.models import Competency, SessionStatus, SupervisionSession
 from tests.browser.conftest import login
@@ -34,10 +35,8 @@ def test_supervisor_logs_a_drill_and_the_trainee_confirms(live_server, world, ph
     # The whole form fits a 375 px screen: nothing to scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.get_by_role("button", name="提交记录").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("督导记录已提交，等待学员确认。").is_visible()
-    assert page.get_by_role("heading", name="训练评分（1–5 分）").is_visible()
-
+    expect(page.get_by_text("督导记录已提交，等待学员确认。")).to_be_visible()
+    expect(page.get_by_role("heading", name="训练评分（1–5 分）")).to_be_visible()
     session = SupervisionSession.objects.get()
     assert session.status == SessionStatus.SUBMITTED
     assert session.scores.count() == 12
@@ -47,16 +46,13 @@ def test_supervisor_logs_a_drill_and_the_trainee_confirms(live_server, world, ph
     page.get_by_role("link", name=re.compile("议题形成演练.*去确认")).click()
     page.get_by_label("我的反思（选填）").fill("学会了先分类再排序。")
     page.get_by_role("button", name="确认记录").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("已确认督导记录，谢谢！").is_visible()
-
+    expect(page.get_by_text("已确认督导记录，谢谢！")).to_be_visible()
     page.context.clear_cookies()
     login(page, live_server, "worker")
-    assert page.get_by_text("1 份督导记录待你确认").is_visible()
+    expect(page.get_by_text("1 份督导记录待你确认")).to_be_visible()
     page.get_by_role("link", name=re.compile("议题形成演练.*去确认")).click()
     page.get_by_role("button", name="确认记录").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("已确认督导记录，谢谢！").is_visible()
-    assert page.get_by_text("已确认", exact=True).first.is_visible()
+    expect(page.get_by_text("已确认督导记录，谢谢！")).to_be_visible()
+    expect(page.get_by_text("已确认", exact=True).first).to_be_visible()
     session.refresh_from_db()
     assert session.status == SessionStatus.CONFIRMED
