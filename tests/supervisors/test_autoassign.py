@@ -224,11 +224,13 @@ def test_the_plan_is_optimal_against_an_assignment_solver(seed):
     assert ours == best
 
 
-def test_large_input_is_fast():
+def test_a_district_sized_input_stays_within_every_capacity():
+    # How fast (2,000 workers / 200 supervisors, 100,000 / 10,000) is measured in
+    # bench/autoassign.py, not asserted here: a timed test fails on a busy machine.
     rng = random.Random(3)
     workers, supervisors = random_instance(rng, n_workers=2000, n_supervisors=200)
     plan = solve(workers, supervisors, today=TODAY)
-    assert plan.solver_seconds < 2
+    assert plan.placed + plan.unplaced == len(workers)
     assert all(plan.loads_after[sup.pk] <= max(sup.capacity, sup.load) for sup in supervisors)
 
 
