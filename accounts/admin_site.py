@@ -23,7 +23,7 @@ class DudaoAdminSite(admin.AdminSite):
     index_title = _("系统管理")
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
-        """Every admin gets the input guards of config/admin.py, those of Django's own apps
+        """Every admin gets the input guards of core/admin.py, those of Django's own apps
         and third-party packages (groups, 2FA devices, lockouts) included: a junk filter or
         field value on any admin screen is refused in place, never a 500."""
         super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin), **options)

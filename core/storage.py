@@ -11,7 +11,7 @@ ID number in it. A file without `MAGIC` was stored before encryption: it is read
 and `manage.py rotate_pii_key` encrypts it (`EncryptedStorage.reencrypt`).
 
 There is no URL: such a file leaves only through a view that checks who may have it
-(config/downloads.py `protected_download`), which sends it decrypted.
+(core/downloads.py `protected_download`), which sends it decrypted.
 """
 
 from __future__ import annotations

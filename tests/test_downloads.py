@@ -1,5 +1,5 @@
 """Stored files leave through Django, decrypted, and only to someone allowed to have them
-(config/downloads.py).
+(core/downloads.py).
 
 Until issue 15 production handed downloads to nginx (`X-Accel-Redirect: /media/<path>`), which
 sent the file from disk. The files are now encrypted at rest (core/storage.py) and nginx cannot
