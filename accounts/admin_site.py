@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import guarded
 from core.redirects import next_url
 
+from .capabilities import can_use_admin_site
+
 
 class DudaoAdminSite(admin.AdminSite):
     site_header = _("督导 Dudao 系统管理")
@@ -29,8 +31,7 @@ class DudaoAdminSite(admin.AdminSite):
         super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin), **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return user.is_active and user.is_authenticated and user.is_district_admin
+        return can_use_admin_site(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if not request.user.is_authenticated:

@@ -2,14 +2,28 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .capabilities import (
+    Capabilities,
+    can_import,
+    can_use_admin_site,
+    sees_places,
+)
+
+
+def capabilities(request: HttpRequest) -> dict:
+    """`caps` in every template: `{% if caps.can_manage_workers %}`, with no rule spelled in
+    the template (accounts/capabilities.py decides)."""
+    return {"caps": Capabilities(getattr(request, "user", None))}
+
 
 def navigation(request: HttpRequest) -> dict:
-    """The menu for the signed-in user's role. What each role may open is decided in the views."""
+    """The menu for the signed-in user: a role's menu, and the entries of what they may open
+    (accounts/capabilities.py; the views decide the same way)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("首页"), reverse("home"))]
-    if user.sees_whole_district or user.is_subdistrict_admin:
+    if sees_places(user):
         items += [
             (_("社区工作者"), reverse("trainees:list")),
             (_("街道与居委会"), reverse("structure:subdistrict-list")),
@@ -33,10 +47,10 @@ def navigation(request: HttpRequest) -> dict:
             (_("督导记录"), reverse("sessions:list")),
             (_("培训"), reverse("training:mine")),
         ]
-    if user.is_district_admin or user.is_subdistrict_admin:
+    if can_import(user):
         items += [(_("导入导出"), reverse("imports:index"))]
     items += [(_("通知"), reverse("accounts:notifications"))]
-    if user.is_district_admin:
+    if can_use_admin_site(user):
         items += [(_("系统管理"), reverse("admin:index"))]
     # The deepest menu entry that contains the current page is the active one.
     current = request.path

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import capabilities
+
 
 class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("区管理员")
@@ -59,24 +61,17 @@ class User(AbstractUser):
     def is_leader(self) -> bool:
         return self.role == Role.LEADER and not self.is_superuser
 
-    @property
-    def sees_whole_district(self) -> bool:
-        return self.is_district_admin or self.is_leader
+    # What a role may do is decided in accounts/capabilities.py (templates ask `caps`); these
+    # properties are the same rules under the names the certification and import code use.
 
     @property
-    def can_edit_workers(self) -> bool:
-        return self.is_district_admin or self.is_subdistrict_admin
+    def sees_whole_district(self) -> bool:
+        return capabilities.sees_whole_district(self)
 
     @property
     def sees_full_identity(self) -> bool:
-        """Full ID numbers, birth dates and mobile numbers: the one rule every page, export,
-        form and history applies (trainees/identity.py shows what the others see).
-
-        PIPL / GB/T 35273: shown in full only to the role that needs them. Everyone else sees
-        the ID number's last four characters, the age instead of the birth date (which is
-        digits 7–14 of the number) and a masked mobile, their own record included.
-        """
-        return self.is_district_admin
+        """Full ID numbers, birth dates and mobiles (capabilities.sees_full_identity says why)."""
+        return capabilities.sees_full_identity(self)
 
     @property
     def sees_full_id_numbers(self) -> bool:

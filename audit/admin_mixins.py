@@ -1,9 +1,12 @@
-"""Changes made in the admin site enter the audit trail like those made through the pages.
+"""Changes to policy rows made in the admin site enter the audit trail.
 
-District administrators can edit workers, supervisors, pairings, session logs, attendance
-and certificates in /admin/ too; without this, such an edit would bypass the "who changed
-what and when" shown on each record's page. Each save records the fields that changed (ID
-numbers masked, as audit_snapshot does everywhere), each deletion what was deleted.
+Rule-bearing records (workers, supervisors, pairings, certificates...) are never saved by the
+admin itself: it saves them through their services, which record the event, or shows them
+read-only (core/admin.py ServiceAdmin, ReadOnlyAdmin). This mixin is for the rows that are the
+district's own data and have no service — the retention periods, the credit policy, the
+import's synonyms — whose changes decide later behaviour and so belong in "who changed what
+and when". Each save records the fields that changed (ID numbers masked, as audit_snapshot
+does everywhere), each deletion what was deleted.
 """
 
 from collections.abc import Iterable

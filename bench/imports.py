@@ -11,7 +11,11 @@ command use:
 
 - preview: `import_preview` (read the file, check every row, record the run), nothing written;
 - apply: `import_apply` (read the kept file again, re-check, write all rows in one transaction);
-- re-import: preview and apply of the same file again (every row unchanged).
+- re-import: preview and apply of the same file again (every row unchanged);
+- all changed: preview and apply of the same workers with a new mobile number each.
+
+Every write goes through `trainees.bulk.trainees_bulk_apply`, which records one audit event
+per worker created or changed: the bench checks their number after each apply.
 
 Writes the results between the markers of the "## Spreadsheet import" section of
 docs/benchmarks.md, leaving the rest of the file alone.
@@ -42,6 +46,7 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from audit.models import AuditEvent  # noqa: E402
 from core.spreadsheets import write_xlsx  # noqa: E402
 from demo.seed import seed_demo  # noqa: E402
 from imports.models import ImportRun  # noqa: E402
@@ -58,7 +63,7 @@ EDUCATION = ("大专", "本科", "本科", "硕士", "高中/中专")
 POSTS = ("社区工作者", "社区工作者", "社区工作者", "委员", "副书记/副主任")
 
 
-def synthetic_roster(n: int, *, offset: int, seed: int = 2019) -> bytes:
+def synthetic_roster(n: int, *, offset: int, seed: int = 2019, mobile: str = "139") -> bytes:
     """n new workers with valid, unique ID numbers (region codes outside the demo's)."""
     rng = random.Random(seed + offset)
     committees = list(Neighbourhood.objects.select_related("subdistrict").order_by("pk"))
@@ -81,7 +86,7 @@ def synthetic_roster(n: int, *, offset: int, seed: int = 2019) -> bytes:
                 "男" if male else "女",
                 birth,
                 first17 + id_check_char(first17),
-                f"139{k:08d}",
+                f"{mobile}{k:08d}",
                 "群众",
                 nb.subdistrict.name,
                 nb.name,
@@ -113,9 +118,13 @@ def timed(fn, label: str = ""):
     return result, time.perf_counter() - start
 
 
+def _events() -> int:
+    return AuditEvent.objects.filter(object_type="trainees.trainee").count()
+
+
 def run_size(n: int, actor: User, offset: int) -> dict:
     data = synthetic_roster(n, offset=offset)
-    before = Trainee.objects.count()
+    before, events = Trainee.objects.count(), _events()
     preview, t_preview = timed(
         lambda: import_preview(
             kind="workers", file=ContentFile(data, name=f"{n}.xlsx"), actor=actor
@@ -127,6 +136,7 @@ def run_size(n: int, actor: User, offset: int) -> dict:
     applied, t_apply = timed(lambda: import_apply(run=preview, actor=actor), "apply")
     assert applied.status == ImportRun.Status.APPLIED, applied.message
     assert Trainee.objects.count() == before + n
+    assert _events() == events + n  # one per worker created
     again, t_again_preview = timed(
         lambda: import_preview(
             kind="workers", file=ContentFile(data, name=f"{n}-again.xlsx"), actor=actor
@@ -134,6 +144,17 @@ def run_size(n: int, actor: User, offset: int) -> dict:
     )
     assert (again.new_count, again.changed_count, again.unchanged_count) == (0, 0, n)
     _again, t_again_apply = timed(lambda: import_apply(run=again, actor=actor))
+    assert _events() == events + n  # nothing changed, nothing recorded
+    changed = synthetic_roster(n, offset=offset, mobile="138")
+    moved, t_changed_preview = timed(
+        lambda: import_preview(
+            kind="workers", file=ContentFile(changed, name=f"{n}-changed.xlsx"), actor=actor
+        )
+    )
+    assert (moved.new_count, moved.changed_count, moved.error_count) == (0, n, 0), moved.errors[:5]
+    moved, t_changed_apply = timed(lambda: import_apply(run=moved, actor=actor))
+    assert moved.status == ImportRun.Status.APPLIED, moved.message
+    assert _events() == events + 2 * n  # one per worker changed
     return {
         "rows": n,
         "bytes": len(data),
@@ -141,6 +162,8 @@ def run_size(n: int, actor: User, offset: int) -> dict:
         "apply": t_apply,
         "again_preview": t_again_preview,
         "again_apply": t_again_apply,
+        "changed_preview": t_changed_preview,
+        "changed_apply": t_changed_apply,
         "cpu": CPU["preview"] + CPU["apply"],
         "load": os.getloadavg()[0],
     }
@@ -181,7 +204,9 @@ def main() -> None:
             f"apply {r['apply']:.2f} s, total {total:.2f} s (CPU {r['cpu']:.2f} s, "
             f"load {r['load']:.1f})"
             f"{f' (target < {target:g} s: {verdict})' if target else ''}; "
-            f"re-import preview {r['again_preview']:.2f} s, apply {r['again_apply']:.2f} s"
+            f"re-import preview {r['again_preview']:.2f} s, apply {r['again_apply']:.2f} s; "
+            f"all changed preview {r['changed_preview']:.2f} s, "
+            f"apply {r['changed_apply']:.2f} s"
         )
         results.append((r, target, total, verdict))
     if args.no_write:
@@ -191,19 +216,23 @@ def main() -> None:
             "`python -m bench.imports` (`make bench`): an .xlsx roster of new workers (the "
             "columns of the roster export) on top of the demo district, through "
             "`import_preview` (read, check every row, record the run; nothing written) and "
-            "`import_apply` (read the kept file again, re-check, write all rows in one "
-            "transaction), then the same file again (every row unchanged). Fresh SQLite "
+            "`import_apply` (read the kept file again, re-check, write all rows through "
+            "`trainees_bulk_apply` in one transaction, with one audit event per worker), then "
+            "the same file again (every row unchanged), then the same workers each with a new "
+            "mobile number (every row changed, one audit event each). Fresh SQLite "
             f"database. Measured {dt.date.today():%Y-%m-%d} on {platform.machine()}, "
             f"{os.cpu_count()} CPUs, Python {platform.python_version()}.",
             "",
             "| rows | file | preview | apply | preview + apply | target | CPU (preview + apply) "
-            "| load average | re-import preview | re-import apply |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| load average | re-import preview | re-import apply | all changed: preview "
+            "| all changed: apply |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
             *[
                 f"| {r['rows']:,} | {r['bytes'] / 2**20:.1f} MB | {r['preview']:.2f} s | "
                 f"{r['apply']:.2f} s | {total:.2f} s | "
                 f"{f'< {target:g} s ({verdict})' if target else '—'} | {r['cpu']:.2f} s | "
-                f"{r['load']:.1f} | {r['again_preview']:.2f} s | {r['again_apply']:.2f} s |"
+                f"{r['load']:.1f} | {r['again_preview']:.2f} s | {r['again_apply']:.2f} s | "
+                f"{r['changed_preview']:.2f} s | {r['changed_apply']:.2f} s |"
                 for r, target, total, verdict in results
             ],
         ]

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("持证与考试")
+
+    def ready(self) -> None:
+        # The worker's training page (below this app) shows the CE hours of the registration
+        # period in force: it learns here where periods come from (Registration rows).
+        from training.selectors import ce_period_source_register
+
+        from .selectors import worker_ce_period
+
+        ce_period_source_register(worker_ce_period)

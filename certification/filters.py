@@ -9,7 +9,7 @@ from trainees.models import Education, Post, Trainee
 from .forms import housing_choices
 from .models import Certificate, Level
 from .rules import RegistrationStatus
-from .selectors import eligible_q, rule_rows
+from .selectors import eligible_q, entry_levels, rule_rows
 
 
 def _scope_choices(filterset, user, prefix: str = "") -> None:
@@ -80,7 +80,7 @@ class PipelineFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名"), field_name="name", lookup_expr="icontains")
     level = django_filters.ModelChoiceFilter(
         label=_("可报考等级"),
-        queryset=Level.objects.filter(rank__lte=2),
+        queryset=Level.objects.none(),  # the entry levels, read when the form is built
         method="filter_level",
         empty_label=_("全部"),
     )
@@ -114,6 +114,8 @@ class PipelineFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, exam_year: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.exam_year = exam_year
+        # Workers without a certificate may sit the levels whose rules ask for none.
+        self.filters["level"].queryset = entry_levels().order_by("rank")
         _scope_choices(self, user)
 
     def filter_housing(self, queryset, name, value):

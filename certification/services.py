@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_diff, audit_record, audit_snapshot
-from sessions.training_hours import training_hours
 from trainees.models import Trainee
 
 from .models import (
@@ -34,6 +33,7 @@ from .models import (
     SubjectResult,
 )
 from .rules import add_months, registration_end, window_pass_year
+from .selectors import ce_hours_in_period
 
 CERTIFICATE_FIELDS = ("trainee", "level", "number", "date_passed", "date_issued")
 
@@ -166,6 +166,45 @@ def certificate_award_if_passed(
 
 
 @transaction.atomic
+def certificate_correct(
+    *,
+    certificate: Certificate,
+    actor: User | None,
+    number: str,
+    date_passed: dt.date,
+    date_issued: dt.date,
+) -> Certificate:
+    """Enter the number and dates as the paper certificate has them (the admin site).
+
+    A certificate is awarded with a placeholder number (`certificate_number`); the worker and
+    the level stay as awarded. The date passed cannot move past the first registration, which
+    had to be filed on or after it (`registration_first`).
+    """
+    _require_manager(actor, certificate.trainee)
+    before = audit_snapshot(certificate, CERTIFICATE_FIELDS)
+    errors: dict[str, list[str]] = {}
+    if date_issued < date_passed:
+        # The model's constraint says so too, but in words no one can place on the form.
+        errors["date_issued"] = [_("发证日期不能早于取得日期。")]
+    first = certificate.registrations.order_by("starts_on").first()
+    if first is not None and date_passed > first.starts_on:
+        errors["date_passed"] = [
+            _("取得日期不能晚于首次登记日期（%(date)s）。") % {"date": first.starts_on.isoformat()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    certificate.number = number.strip()
+    certificate.date_passed = date_passed
+    certificate.date_issued = date_issued
+    certificate.full_clean()
+    certificate.save()
+    changes = audit_diff(before, audit_snapshot(certificate, CERTIFICATE_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=certificate, changes=changes)
+    return certificate
+
+
+@transaction.atomic
 def review_record(
     *, trainee: Trainee, level: Level, decided_on: dt.date, passed: bool, actor: User | None
 ) -> SeniorReview:
@@ -177,18 +216,6 @@ def review_record(
     )
     certificate_award_if_passed(trainee=trainee, level=level, actor=actor)
     return review
-
-
-def ce_hours_in_period(*, trainee_id: int, start: dt.date, end: dt.date) -> dict[str, Decimal]:
-    """Continuing-education hours credited in start..end: Dudao training plus external."""
-    dudao = training_hours(trainee_id=trainee_id, start=start, end=end, ce_only=True)
-    external = sum(
-        ExternalHours.objects.filter(
-            trainee_id=trainee_id, date__gte=start, date__lte=end
-        ).values_list("hours", flat=True),
-        Decimal("0"),
-    )
-    return {"dudao": dudao, "external": external, "total": dudao + external}
 
 
 @transaction.atomic

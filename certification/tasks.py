@@ -4,7 +4,6 @@ has a key, and `notifications_send` skips a (user, key) already delivered."""
 import datetime as dt
 
 from celery import shared_task
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,27 +13,18 @@ from accounts.models import Notification, Role, User
 from accounts.notifications import Message, notifications_send
 from trainees.models import Trainee
 
-from .models import ExamYear, Level, Registration
-from .selectors import active_on_q, eligible_q, rule_rows
+from .models import ExamYear, Level
+from .selectors import active_on_q, eligible_q, registrations_due, rule_rows
 
-DUE_WITHIN_DAYS = 90
 # Reminders of the exam's registration window: a month ahead, then a week ahead.
 EXAM_LEAD_DAYS = (30, 7)
 
 
 def registration_due_messages(*, today: dt.date) -> list[Message]:
-    """A period ending within 90 days, not yet followed by a renewal: the worker and their
-    subdistrict administrators, once per period."""
-    horizon = today + dt.timedelta(days=DUE_WITHIN_DAYS)
-    later = Registration.objects.filter(
-        certificate_id=OuterRef("certificate_id"),
-        starts_on__gt=OuterRef("starts_on"),
-    )
-    due = (
-        Registration.objects.filter(starts_on__lte=today, ends_on__gte=today, ends_on__lte=horizon)
-        .filter(active_on_q(today, "trainee__"))
-        .exclude(Exists(later))
-        .select_related("trainee", "trainee__user", "certificate__level")
+    """A period ending within its level's notice days (`Level.renewal_notice_days`), not yet
+    followed by a renewal: the worker and their subdistrict administrators, once per period."""
+    due = registrations_due(on=today).select_related(
+        "trainee", "trainee__user", "certificate__level"
     )
     admins: dict[int, list[User]] = {}
     for user in User.objects.filter(role=Role.SUBDISTRICT_ADMIN, is_active=True):

@@ -24,7 +24,7 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("certification/", include("certification.urls")),
     path("reports/", include("reports.urls")),
-    path("training/", include("sessions.training_urls")),
+    path("training/", include("training.urls")),
     path("imports/", include("imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -3,6 +3,10 @@ becoming a 500: out-of-range numbers in list filters, junk in autocomplete field
 JSON, a posted row count in the billions, dates at the calendar's ends. `accounts.admin_site.DudaoAdminSite.register`
 gives the guards (`guarded`) to every registered admin and its inlines, Django's and
 third-party ones included.
+
+And the two ways an admin of a rule-bearing model keeps to the one write path (STYLE.md):
+`ReadOnlyAdmin` (history, and rows changed only on Dudao's pages) and `ServiceAdmin` (saves
+through the pages' service). tests/test_admin_write_path.py holds every registered admin to one.
 """
 
 import json
@@ -14,10 +18,12 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from core.dates import PlausibleDate
 
+from .forms import attach_service_errors
 from .params import beyond_64_bits, parse_id
 
 # No inline of ours holds more rows in one save: a level's subjects, a certificate's
@@ -152,3 +158,86 @@ class DudaoModelAdmin(GuardedInputsMixin, admin.ModelAdmin):
             if field is not None and field.many_to_one and parse_id(str(initial[name])) is None:
                 del initial[name]
         return initial
+
+
+class ReadOnlyAdmin(DudaoModelAdmin):
+    """Records the admin shows and never changes (STYLE.md: only services change data).
+
+    History (the audit trail, log versions, import and report runs) is never edited by hand;
+    other rule-bearing rows are changed on Dudao's own pages, whose services check the rules
+    and keep the trail — each admin says which page. The change form shows every field
+    read-only; adding, saving and deleting answer 403.
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of a record whose rows are written by a service: shown, never edited here."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ServiceAdmin(DudaoModelAdmin):
+    """An admin that saves through the same service as the pages (STYLE.md).
+
+    The service runs while the admin's form validates, in a savepoint of the admin's
+    transaction: a rule it refuses (its ValidationError) is shown next to the field it names
+    and nothing is saved; when it accepts, the object it saved becomes the form's instance and
+    the admin has nothing left to write. The model's own validation is the service's
+    `full_clean()`, and the service records the audit event, so neither happens here twice.
+    No service deletes these records (pairings end, workers leave, supervisors stop), so the
+    admin does not either.
+
+    Subclasses implement `service_save` and keep the form to the fields their service takes
+    (`get_fields`, `get_readonly_fields`); such an admin has no editable inlines, as they
+    would be saved after the service by Django's own code.
+    """
+
+    def service_save(self, request, obj: models.Model | None, data: dict[str, Any]) -> models.Model:
+        """Create (obj is None) or change `obj` from the form's cleaned data through the
+        service; return the saved object. Raise ValidationError for a refused rule."""
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        save = self.service_save
+
+        class ServiceForm(base):
+            def _post_clean(self) -> None:
+                # Not ModelForm's: construct_instance() would change the stored object before
+                # the service takes its "before" for the audit trail, and full_clean() is the
+                # service's to run, after its own rules.
+                if self._errors:
+                    return
+                stored = self.instance if self.instance.pk is not None else None
+                try:
+                    with transaction.atomic():
+                        self.instance = save(request, stored, self.cleaned_data)
+                except ValidationError as exc:
+                    attach_service_errors(self, exc)
+
+        ServiceForm.__name__ = base.__name__
+        return ServiceForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Saved by the service while the form validated (see the class)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

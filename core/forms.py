@@ -14,3 +14,12 @@ def attach_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+class TimeInput(forms.TimeInput):
+    """A browser time picker (hh:mm), for session logs and training sittings alike."""
+
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)

@@ -3,11 +3,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportRun
+from audit.admin_mixins import AuditedAdmin
+from core.admin import ReadOnlyAdmin
+
+from .models import ImportRun, Synonym
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "kind",
@@ -25,7 +28,8 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "created_by__username", "created_by__display_name")
     list_select_related = ("created_by", "subdistrict")
     date_hierarchy = "created_at"
-    # The record of what was imported is evidence: read-only here, written by the pipeline.
+    # The record of what was imported is evidence: read-only here (neither changed nor
+    # deleted), written by the pipeline.
     # The file is encrypted and has no URL: it is linked to the view that checks access.
     exclude = ("file",)
     readonly_fields = [f.name for f in ImportRun._meta.fields if f.name != "file"] + ["file_link"]
@@ -38,8 +42,13 @@ class ImportRunAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("imports:run-file", args=[run.pk]), run.file_name
         )
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(Synonym)
+class SynonymAdmin(AuditedAdmin):
+    """Edited by the district: what the workers import reads for each choice. Each change is in
+    the audit trail, because it changes how every later file is read."""
+
+    audit_fields = ("column", "spelling", "value")
+    list_display = ("spelling", "column", "value")
+    list_filter = ("column", "value")
+    search_fields = ("spelling",)

@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from core.storage import encrypted_storage, unguessable_name
+from trainees.models import Education, Gender, PoliticalStatus, Post, TraineeStatus
+
+from .readers import header_key
 
 
 class ImportKind(models.TextChoices):
@@ -69,6 +74,9 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(_("错误"), default=0)
     # [{"sheet", "row", "column", "message", "value", "code"}, …]: every error found.
     errors = models.JSONField(_("错误报告"), default=list, blank=True)
+    # What was read but not as written, shown apart from the errors and not blocking the apply:
+    # [{"sheet", "row", "column", "message", "value", "code"}, …] (e.g. a date taken from another).
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
     # A sample of the changes: [{"sheet", "row", "label", "fields": ["手机号：a → b", …]}, …]
     changes = models.JSONField(_("变更示例"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
@@ -114,3 +122,90 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.APPLIED, self.Status.FAILED)
+
+
+class SynonymColumn(models.TextChoices):
+    """Roster columns whose cells name one of Dudao's choices."""
+
+    POST = "post", _("岗位")
+    EDUCATION = "education", _("学历")
+    POLITICAL_STATUS = "political_status", _("政治面貌")
+    GENDER = "gender", _("性别")
+    STATUS = "status", _("状态")
+
+
+# The choices each column's cells are read into (the codes are distinct across them).
+SYNONYM_CHOICES: dict[str, type[models.TextChoices]] = {
+    SynonymColumn.POST: Post,
+    SynonymColumn.EDUCATION: Education,
+    SynonymColumn.POLITICAL_STATUS: PoliticalStatus,
+    SynonymColumn.GENDER: Gender,
+    SynonymColumn.STATUS: TraineeStatus,
+}
+
+
+def choice_spellings(choices: type[models.TextChoices]) -> dict[str, str]:
+    """What a cell may always say for a choice: its code and its Chinese and English labels."""
+    spellings = {header_key(value): value for value in choices.values}
+    for language in ("zh-hans", "en"):
+        with override(language):
+            for value, label in choices.choices:
+                spellings[header_key(str(label))] = value
+    return spellings
+
+
+class Synonym(models.Model):
+    """Another way offices write one of Dudao's choices in a roster (居委会委员 for 委员, 大学本科
+    for 本科), edited by the district in the admin site; the workers import reads them all at
+    the start of each file. The codes and labels themselves are always accepted."""
+
+    column = models.CharField(_("列"), max_length=20, choices=SynonymColumn.choices)
+    spelling = models.CharField(_("写法"), max_length=40)
+    value = models.CharField(
+        _("对应选项"),
+        max_length=20,
+        choices=[(SynonymColumn(c).label, k.choices) for c, k in SYNONYM_CHOICES.items()],
+    )
+
+    class Meta:
+        ordering = ["column", "value", "spelling"]
+        verbose_name = _("导入同义词")
+        verbose_name_plural = _("导入同义词")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["column", "spelling"], name="import_synonym_column_spelling"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spelling} → {self.get_value_display()}"
+
+    def clean(self) -> None:
+        # Compared as the import compares cells: full-width, spaces and case do not count.
+        self.spelling = (self.spelling or "").strip()
+        choices = SYNONYM_CHOICES.get(self.column)
+        if choices is None or not self.spelling:
+            return
+        if self.value not in choices.values:
+            raise ValidationError(
+                {"value": _("请选择“%(column)s”的选项。") % {"column": self.get_column_display()}}
+            )
+        key = header_key(self.spelling)
+        official = choice_spellings(choices).get(key)
+        if official is not None:
+            # A label is read as itself: a synonym that said otherwise would be ignored.
+            raise ValidationError(
+                {
+                    "spelling": _("“%(spelling)s”已是选项“%(label)s”的名称，无需添加。")
+                    % {"spelling": self.spelling, "label": choices(official).label}
+                }
+            )
+        others = Synonym.objects.filter(column=self.column).exclude(pk=self.pk)
+        for other in others.only("spelling", "value"):
+            if header_key(other.spelling) == key:
+                raise ValidationError(
+                    {
+                        "spelling": _("同一列已有写法“%(spelling)s”（对应“%(label)s”）。")
+                        % {"spelling": other.spelling, "label": other.get_value_display()}
+                    }
+                )

@@ -6,6 +6,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import (
+    can_import,
+    require_capability,
+    scope_by_subdistrict,
+    sees_full_identity,
+)
 from accounts.models import User
 
 from .models import ImportRun
@@ -14,13 +20,9 @@ from .models import ImportRun
 def import_run_scope(user: User) -> QuerySet[ImportRun]:
     """District administrators see every run; a subdistrict administrator their subdistrict's."""
     qs = ImportRun.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_district_admin:
-        return qs
-    if user.is_subdistrict_admin:
-        return qs.filter(subdistrict_id=user.subdistrict_id)
-    return qs.none()
+    if not can_import(user):
+        return qs.none()  # leadership sees the whole district, but imports nothing
+    return scope_by_subdistrict(qs, user)
 
 
 def import_run_list(*, user: User) -> QuerySet[ImportRun]:
@@ -32,8 +34,7 @@ def import_run_list(*, user: User) -> QuerySet[ImportRun]:
 
 
 def require_importer(user: User) -> None:
-    if not (user.is_district_admin or user.is_subdistrict_admin):
-        raise PermissionDenied(_("只有区管理员和街道（镇）管理员可以导入导出数据。"))
+    require_capability(user, can_import, _("只有区管理员和街道（镇）管理员可以导入导出数据。"))
 
 
 def get_import_run_for_user(user: User, pk: int) -> ImportRun:
@@ -48,7 +49,7 @@ def get_import_run_for_user(user: User, pk: int) -> ImportRun:
 def may_download_original(user: User) -> bool:
     """The uploaded file holds full ID numbers, which only district administrators see
     (README, "Roles"); everyone else who may see the run gets its error report, masked."""
-    return user.is_authenticated and user.is_district_admin
+    return sees_full_identity(user)
 
 
 def get_import_file_for_user(user: User, pk: int) -> ImportRun:

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from accounts.models import User
 from audit.selectors import retention_policy
 from core.redact import redact_identifiers
@@ -129,6 +130,10 @@ def _record(run: ImportRun, plan: Plan) -> None:
         {k: mask_id_like(v) for k, v in e.as_dict().items()}
         for e in plan.errors[:MAX_STORED_ERRORS]
     ]
+    run.warnings = [
+        {k: mask_id_like(v) for k, v in e.as_dict().items()}
+        for e in plan.warnings[:MAX_STORED_ERRORS]
+    ]
     run.changes = plan.changes
 
 
@@ -143,7 +148,7 @@ def import_preview(*, kind: str, file, actor: User, file_name: str = "") -> Impo
     run = ImportRun(
         kind=kind,
         created_by=actor,
-        subdistrict_id=actor.subdistrict_id if actor.is_subdistrict_admin else None,
+        subdistrict_id=scoped_subdistrict_id(actor),
         file_name=name,
     )
     run.file.save(name, ContentFile(data), save=False)

@@ -145,10 +145,16 @@ def import_run_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def import_run_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    """The error report as a spreadsheet, to fix the file row by row."""
+    """The error report as a spreadsheet, to fix the file row by row: the errors, then the
+    warnings (what was read other than as written), each row saying which it is."""
     run = get_import_run_for_user(request.user, pk)
-    headers = [_("工作表"), _("行号"), _("列"), _("原值"), _("错误原因")]
-    rows = ([e["sheet"], e["row"] or "", e["column"], e["value"], e["message"]] for e in run.errors)
+    headers = [_("工作表"), _("行号"), _("列"), _("原值"), _("错误原因"), _("类型")]
+    kinds = ((run.errors, _("错误")), (run.warnings, _("提示")))
+    rows = (
+        [e["sheet"], e["row"] or "", e["column"], e["value"], e["message"], label]
+        for entries, label in kinds
+        for e in entries
+    )
     return _attachment(
         write_xlsx(headers, rows, sheet_title=_("错误报告")),
         _("错误报告-%(file)s.xlsx") % {"file": run.file_name.rsplit(".", 1)[0]},

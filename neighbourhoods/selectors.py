@@ -1,16 +1,13 @@
 from django.db.models import QuerySet
 
+from accounts.capabilities import scope_by_subdistrict
 from accounts.models import User
 
 from .models import Neighbourhood, Subdistrict
 
 
 def subdistrict_scope(user: User) -> QuerySet[Subdistrict]:
-    if user.sees_whole_district:
-        return Subdistrict.objects.all()
-    if user.is_subdistrict_admin:
-        return Subdistrict.objects.filter(pk=user.subdistrict_id)
-    return Subdistrict.objects.none()
+    return scope_by_subdistrict(Subdistrict.objects.all(), user, "pk")
 
 
 def neighbourhood_scope(user: User) -> QuerySet[Neighbourhood]:

@@ -3,11 +3,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ReportCommentary, ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ReadOnlyAdmin):
+    """Runs are requested on the reports page and built by the worker (report_request,
+    report_build); the record stays as the evidence of what was reported."""
+
     list_display = [
         "__str__",
         "language",
@@ -52,7 +57,10 @@ class ReportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportCommentary)
-class ReportCommentaryAdmin(admin.ModelAdmin):
+class ReportCommentaryAdmin(ReadOnlyAdmin):
+    """Written on the report's page through commentary_save, which also rebuilds the stored
+    reports of that period and scope."""
+
     list_display = ["__str__", "updated_by", "updated_at"]
     list_filter = ["period_kind", "subdistrict"]
     list_select_related = ["subdistrict", "updated_by"]

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from accounts.models import User
 from core.dates import year_range
 from neighbourhoods.models import Subdistrict
@@ -34,11 +35,12 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = year_range()
         self.fields["year"].widget.attrs.update(min=years[0], max=years[-1])
-        if user.is_subdistrict_admin:
+        own = scoped_subdistrict_id(user)
+        if own is not None:
             # Their own subdistrict is the only choice the form offers.
             field = self.fields["subdistrict"]
-            field.queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
-            field.empty_label, field.initial = None, user.subdistrict_id
+            field.queryset = Subdistrict.objects.filter(pk=own)
+            field.empty_label, field.initial = None, own
         else:
             self.fields["subdistrict"].queryset = Subdistrict.objects.order_by("code")
 
@@ -68,7 +70,7 @@ class ReportRequestForm(PeriodForm):
         self.fields["year"].initial = dt.date.today().year - 1
         self.fields["kind"].initial = PeriodKind.YEAR
         # A subdistrict administrator's report is always their own subdistrict's.
-        self.fields["subdistrict"].required = user.is_subdistrict_admin
+        self.fields["subdistrict"].required = scoped_subdistrict_id(user) is not None
 
 
 class CommentaryForm(forms.Form):

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accounts.capabilities import scope_by_subdistrict, scoped_subdistrict_id, sees_whole_district
 from accounts.models import User
 from neighbourhoods.models import Subdistrict
 from neighbourhoods.selectors import subdistrict_scope
@@ -56,14 +57,7 @@ def home_figures(*, user: User) -> dict:
 
 def run_scope(user: User) -> QuerySet[ReportRun]:
     """The runs this user may see: the district's all; a subdistrict admin only their own."""
-    qs = ReportRun.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        return qs.filter(subdistrict_id=user.subdistrict_id)
-    return qs.none()
+    return scope_by_subdistrict(ReportRun.objects.all(), user)
 
 
 def run_list(*, user: User) -> QuerySet[ReportRun]:
@@ -85,9 +79,10 @@ def report_subdistrict_for(user: User, requested: str | int | None) -> Subdistri
 
     District users get the one they ask for (or the district, None); anyone else is refused.
     """
-    if user.is_subdistrict_admin:
-        return Subdistrict.objects.get(pk=user.subdistrict_id)
-    if not user.sees_whole_district:
+    own = scoped_subdistrict_id(user)
+    if own is not None:
+        return Subdistrict.objects.get(pk=own)
+    if not sees_whole_district(user):
         raise PermissionDenied
     if requested in (None, ""):
         return None

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import manages_subdistrict, sees_subdistrict
 from accounts.models import User
 from audit.selectors import retention_policy
 from core.storage import delete_on_commit
@@ -25,15 +26,10 @@ log = logging.getLogger(__name__)
 
 def report_scope_check(*, actor: User, subdistrict: Subdistrict | None, write: bool) -> None:
     """District reports: district admin (and leaders to read); a subdistrict's: also its admin."""
-    if actor.is_district_admin:
+    subdistrict_id = subdistrict.pk if subdistrict is not None else None
+    if write and manages_subdistrict(actor, subdistrict_id):
         return
-    if actor.is_leader and not write:
-        return
-    if (
-        actor.is_subdistrict_admin
-        and subdistrict is not None
-        and subdistrict.pk == actor.subdistrict_id
-    ):
+    if not write and sees_subdistrict(actor, subdistrict_id):
         return
     raise PermissionDenied(_("您无权查看或生成该范围的报表。"))
 
@@ -198,13 +194,12 @@ def commentary_save(
     *, actor: User, period: Period, subdistrict: Subdistrict | None, text: str
 ) -> ReportCommentary:
     """Save the commentary; stored reports of that period and scope are rebuilt with it."""
-    if subdistrict is None and not actor.is_district_admin:
-        raise PermissionDenied(_("只有区管理员可以编辑全区报表的分析说明。"))
-    if subdistrict is not None and not (
-        actor.is_district_admin
-        or (actor.is_subdistrict_admin and actor.subdistrict_id == subdistrict.pk)
-    ):
-        raise PermissionDenied(_("您只能编辑本街道（镇）报表的分析说明。"))
+    if not manages_subdistrict(actor, subdistrict.pk if subdistrict is not None else None):
+        raise PermissionDenied(
+            _("只有区管理员可以编辑全区报表的分析说明。")
+            if subdistrict is None
+            else _("您只能编辑本街道（镇）报表的分析说明。")
+        )
     row, _created = ReportCommentary.objects.get_or_create(
         period_kind=period.kind,
         year=period.year,

@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import can_request_reports, can_view_reports, capability_required
 from audit.services import audit_export
 from core.downloads import protected_download
 
@@ -27,9 +29,7 @@ from .services import commentary_save, commentary_text, report_request, report_r
 RANKINGS = ("coverage_pct", "cadence_pct", "training_coverage_pct", "certified_pct")
 
 
-def _require_reports(user) -> None:
-    if not (user.sees_whole_district or user.is_subdistrict_admin):
-        raise PermissionDenied(_("您的角色不能查看报表。"))
+REPORTS_REFUSED = gettext_lazy("您的角色不能查看报表。")
 
 
 def _period_from(request: HttpRequest, form: PeriodForm) -> Period:
@@ -40,10 +40,10 @@ def _period_from(request: HttpRequest, form: PeriodForm) -> Period:
 
 
 @require_GET
+@capability_required(can_view_reports, REPORTS_REFUSED)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """District, subdistrict (scoped) or leader (read-only) dashboard for one period."""
     user = request.user
-    _require_reports(user)
     subdistrict = report_subdistrict_for(user, request.GET.get("subdistrict"))
     form = PeriodForm(request.GET if "kind" in request.GET else None, user=user)
     period = _period_from(request, form)
@@ -95,11 +95,11 @@ def _refresh_query(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(can_view_reports, REPORTS_REFUSED)
 def run_list_view(request: HttpRequest) -> HttpResponse:
     """Built reports in scope and the form to ask for one (not for read-only leaders)."""
     user = request.user
-    _require_reports(user)
-    can_request = user.is_district_admin or user.is_subdistrict_admin
+    can_request = can_request_reports(user)
     form = ReportRequestForm(request.POST or None, user=user) if can_request else None
     if request.method == "POST":
         if form is None:
@@ -134,8 +134,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/run_detail.html",
         {
             "run": run,
-            "can_retry": run.status == RunStatus.FAILED
-            and (request.user.is_district_admin or request.user.is_subdistrict_admin),
+            "can_retry": run.status == RunStatus.FAILED and can_request_reports(request.user),
         },
     )
 
@@ -182,11 +181,10 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(can_request_reports, gettext_lazy("您的角色不能编辑报表分析说明。"))
 def commentary_edit(request: HttpRequest) -> HttpResponse:
     """The commentary of one period and scope: district admin, or the subdistrict's admin."""
     user = request.user
-    if not (user.is_district_admin or user.is_subdistrict_admin):
-        raise PermissionDenied(_("您的角色不能编辑报表分析说明。"))
     params = request.GET
     subdistrict = report_subdistrict_for(user, params.get("subdistrict"))
     period_form = PeriodForm(params, user=user)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.capabilities import can_manage_workers
 from audit.models import AuditAction
 from audit.selectors import audit_history_lines
 from audit.services import audit_record
@@ -37,7 +38,7 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
                 trainee, *trainee.certificates.all(), full_identity=full
             ),
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
-            "can_edit": request.user.can_edit_workers,
+            "can_edit": can_manage_workers(user),
             "status_form": StatusForm(initial={"status": trainee.status}),
             "cert": worker_certification(trainee=trainee, on=dt.date.today()),
         },

@@ -6,4 +6,4 @@ class SupervisionSessionsConfig(AppConfig):
     # "sessions" is taken by django.contrib.sessions.
     name = "sessions"
     label = "supervision_sessions"
-    verbose_name = _("督导与培训记录")
+    verbose_name = _("督导记录")

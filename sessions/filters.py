@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id, sees_whole_district
 from neighbourhoods.models import Subdistrict
 from supervisors.models import SupervisionMode, Supervisor
 from trainees.forms import DateInput
@@ -40,14 +41,13 @@ class SessionFilter(django_filters.FilterSet):
         if user is None:
             return
         # Choices offered follow the scope, so no one is invited to pick what they cannot see.
-        if user.is_subdistrict_admin:
-            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(
-                pk=user.subdistrict_id
-            )
+        own = scoped_subdistrict_id(user)
+        if own is not None:
+            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
             self.filters["supervisor"].queryset = Supervisor.objects.filter(
-                assignments__trainee__subdistrict_id=user.subdistrict_id
+                assignments__trainee__subdistrict_id=own
             ).distinct()
-        elif user.is_supervisor or not user.sees_whole_district:
+        elif not sees_whole_district(user):
             self.filters.pop("supervisor")
             self.filters.pop("subdistrict")
 

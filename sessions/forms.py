@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateWindow, window_dates
+from core.forms import TimeInput
 from supervisors.models import Assignment, SupervisionMode, Supervisor
 from trainees.forms import DateInput
 from trainees.models import Trainee
@@ -13,13 +14,6 @@ from .models import Competency, MonthClose, SupervisionSession
 from .services import SCORE_MAX, SCORE_MIN, Action, Score, month_start
 
 SCORE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class SessionForm(forms.ModelForm):

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_write_logs, scope_by_subdistrict, sees_whole_district
 from accounts.models import User
 from supervisors.models import Assignment, SupervisionMode, Supervisor
 from trainees.models import Trainee
@@ -47,15 +48,6 @@ def session_scope(user: User) -> QuerySet[SupervisionSession]:
     qs = SupervisionSession.objects.all()
     if not user.is_authenticated:
         return qs.none()
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        # A log belongs to the subdistricts of its attendees (a supervisor may come from elsewhere).
-        return qs.filter(
-            pk__in=SessionAttendee.objects.filter(
-                trainee__subdistrict_id=user.subdistrict_id
-            ).values("session_id")
-        )
     if user.is_supervisor:
         return qs.filter(supervisor__user=user)
     if user.is_worker:
@@ -63,7 +55,11 @@ def session_scope(user: User) -> QuerySet[SupervisionSession]:
         return qs.filter(
             pk__in=SessionAttendee.objects.filter(trainee__user=user).values("session_id")
         ).exclude(status=SessionStatus.DRAFT)
-    return qs.none()
+    if sees_whole_district(user):
+        return qs
+    # A log belongs to the subdistricts of its attendees (a supervisor may come from elsewhere).
+    attended = scope_by_subdistrict(SessionAttendee.objects.all(), user, "trainee__subdistrict")
+    return qs.filter(pk__in=attended.values("session_id"))
 
 
 def session_list(*, user: User) -> QuerySet[SupervisionSession]:
@@ -89,7 +85,7 @@ def get_session_for_user(user: User, pk: int, *, write: bool = False) -> Supervi
     if session is None:
         raise Http404
     if write:
-        if not user.is_supervisor or session.supervisor.user_id != user.pk:
+        if not can_write_logs(user) or session.supervisor.user_id != user.pk:
             raise PermissionDenied(_("只有填写该记录的督导师可以修改。"))
         if session_is_locked(session):
             raise PermissionDenied(_("该月督导记录已锁定，不能再修改。"))
@@ -239,12 +235,9 @@ class BehindSupervisor:
 
 
 def assignments_in_scope(user: User) -> QuerySet[Assignment]:
-    qs = Assignment.objects.filter(ended_on__isnull=True)
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        return qs.filter(trainee__subdistrict_id=user.subdistrict_id)
-    return qs.none()
+    return scope_by_subdistrict(
+        Assignment.objects.filter(ended_on__isnull=True), user, "trainee__subdistrict"
+    )
 
 
 def supervisors_behind(*, user: User, month: dt.date) -> list[BehindSupervisor]:

@@ -7,10 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.capabilities import (
+    can_close_months,
+    can_write_logs,
+    capability_required,
+    require_capability,
+    sees_cadence,
+)
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
 from core.dates import in_window
@@ -84,7 +92,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     detail = session_detail(session, user=request.user)
     mine = next((a for a in detail["attendees"] if a.trainee.user_id == request.user.pk), None)
-    is_owner = request.user.is_supervisor and session.supervisor.user_id == request.user.pk
+    is_owner = can_write_logs(request.user) and session.supervisor.user_id == request.user.pk
     return render(
         request,
         "sessions/detail.html",
@@ -103,8 +111,9 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, session: SupervisionSession | None, *, correct: bool):
+    require_capability(request.user, can_write_logs, _("只有督导师可以填写督导记录。"))
     supervisor = getattr(request.user, "supervisor", None)
-    if not request.user.is_supervisor or supervisor is None:
+    if supervisor is None:
         raise PermissionDenied(_("只有督导师可以填写督导记录。"))
     form_class = CorrectionForm if correct else SessionForm
     initial = {}
@@ -222,9 +231,8 @@ def session_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(can_close_months, gettext_lazy("只有区管理员可以结账。"))
 def month_close_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_district_admin:
-        raise PermissionDenied(_("只有区管理员可以结账。"))
     months = closable_months()
     form = MonthCloseForm(request.POST or None, months=months)
     if request.method == "POST" and form.is_valid():
@@ -250,11 +258,10 @@ def month_close_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@capability_required(sees_cadence, gettext_lazy("只有管理员可以查看督导频次情况。"))
 def overdue_view(request: HttpRequest) -> HttpResponse:
     """Administrators: supervisors behind this month's cadence, in their scope."""
     user = request.user
-    if not (user.sees_whole_district or user.is_subdistrict_admin):
-        raise PermissionDenied(_("只有管理员可以查看督导频次情况。"))
     raw = request.GET.get("month", "")
     try:
         month = month_start(dt.date.fromisoformat(raw + "-01")) if raw else None

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from neighbourhoods.models import Subdistrict
 
 from .models import Assignment, SupervisionMode, Supervisor
@@ -44,10 +45,9 @@ class AssignmentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.is_subdistrict_admin:
-            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(
-                pk=user.subdistrict_id
-            )
+        own = scoped_subdistrict_id(user)
+        if own is not None:
+            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
 
     def filter_search(self, queryset, name, value):
         from django.db.models import Q

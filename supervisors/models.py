@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +51,7 @@ class Supervisor(models.Model):
     )
     # Housing types (neighbourhoods.HousingType codes) this supervisor knows well.
     specialties = models.JSONField(_("擅长住房类型"), default=list, blank=True)
-    # The district's plan fixes 1:10; the district may set another capacity per supervisor.
+    # Each supervisor's own limit; the district's ratio (SupervisionPolicy) is the plan's target.
     capacity = models.PositiveSmallIntegerField(_("带教容量"), default=10)
     is_active = models.BooleanField(_("在任"), default=True)
     user = models.OneToOneField(
@@ -122,3 +125,55 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class SupervisionPolicy(models.Model):
+    """The district's supervision rules: one row, edited in the admin (DOMAIN.md: rules are data).
+
+    - district_ratio: workers per supervisor in the district's plan (Changning fixes 1:10;
+      elsewhere 1:10 to 1:20). It says how many supervisors are still needed; each
+      supervisor's own `capacity` limits their pairings.
+    - mentor_max_service_years: "new and junior staff get mentor-style supervision" (DOMAIN.md,
+      supervision in practice); workers with at most this many completed years of community
+      work (工龄) are proposed mentor mode, the others drill mode.
+    """
+
+    district_ratio = models.PositiveSmallIntegerField(
+        _("督导配比（每名督导师对应社区工作者人数）"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "区方案规定的 1:n 中的 n，用于计算还需配备的督导师人数；每名督导师的带教容量另行设置。"
+        ),
+    )
+    mentor_max_service_years = models.PositiveSmallIntegerField(
+        _("师徒式督导工龄上限（年）"),
+        default=3,
+        validators=[MaxValueValidator(60)],
+        help_text=_("从事社区工作满不超过该年数的社区工作者采用师徒式督导，其余采用训练式。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("督导配比与方式规则")
+        verbose_name_plural = _("督导配比与方式规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(district_ratio__gte=1), name="supervision_policy_ratio_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("督导配比与方式规则"))
+
+    def supervisors_needed(self, workers: int) -> int:
+        """Supervisors needed for `workers` workers at the district's ratio (rounded up)."""
+        return -(-workers // self.district_ratio)
+
+    def mode_for(self, started_community_work: dt.date, *, on: dt.date) -> str:
+        """Mentor mode up to the policy's completed years of community work on `on`, else drill."""
+        start = started_community_work
+        years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+        if years <= self.mentor_max_service_years:
+            return SupervisionMode.MENTOR
+        return SupervisionMode.DRILL

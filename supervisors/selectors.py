@@ -4,11 +4,17 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.capabilities import scope_by_subdistrict, scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.selectors import subdistrict_scope
 from trainees.models import TraineeStatus
 
-from .models import Assignment, SupervisionMode, Supervisor
+from .models import Assignment, SupervisionMode, SupervisionPolicy, Supervisor
+
+
+def supervision_policy() -> SupervisionPolicy:
+    """The district's row (seeded by a migration); its defaults if it was removed."""
+    return SupervisionPolicy.objects.order_by("pk").first() or SupervisionPolicy()
 
 
 def supervised_trainee_ids(user: User) -> QuerySet:
@@ -33,23 +39,22 @@ def _active_load() -> Subquery:
 
 def supervisor_scope(user: User) -> QuerySet[Supervisor]:
     qs = Supervisor.objects.all()
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        # Their own team, and anyone currently supervising one of their workers.
-        return qs.filter(
-            Q(home_subdistrict_id=user.subdistrict_id)
-            | Q(
-                pk__in=Assignment.objects.filter(
-                    ended_on__isnull=True, trainee__subdistrict_id=user.subdistrict_id
-                ).values("supervisor_id")
-            )
-        )
     if user.is_supervisor:
         return qs.filter(user=user)
     if user.is_worker:
         return qs.filter(assignments__trainee__user=user).distinct()
-    return qs.none()
+    own = scoped_subdistrict_id(user)
+    if own is None:
+        return scope_by_subdistrict(qs, user)  # the whole district, or nothing
+    # A subdistrict's own team, and anyone currently supervising one of its workers.
+    return qs.filter(
+        Q(home_subdistrict_id=own)
+        | Q(
+            pk__in=Assignment.objects.filter(
+                ended_on__isnull=True, trainee__subdistrict_id=own
+            ).values("supervisor_id")
+        )
+    )
 
 
 def supervisor_list(*, user: User) -> QuerySet[Supervisor]:
@@ -77,15 +82,11 @@ def get_supervisor_for_user(user: User, pk: int) -> Supervisor:
 
 def assignment_scope(user: User) -> QuerySet[Assignment]:
     qs = Assignment.objects.all()
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        return qs.filter(trainee__subdistrict_id=user.subdistrict_id)
     if user.is_supervisor:
         return qs.filter(supervisor__user=user)
     if user.is_worker:
         return qs.filter(trainee__user=user)
-    return qs.none()
+    return scope_by_subdistrict(qs, user, "trainee__subdistrict")
 
 
 def assignment_list(*, user: User) -> QuerySet[Assignment]:
@@ -101,8 +102,8 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
 def coverage_board(*, user: User) -> dict:
     """Per subdistrict: workers, supervisors serving them, ratio, uncovered, mode split.
 
-    Three aggregate queries whatever the size of the district: workers by subdistrict, the
-    supervisors' loads by home subdistrict, and the district totals of supervisors.
+    Four queries whatever the size of the district: workers by subdistrict, the supervisors'
+    loads by home subdistrict, the district totals of supervisors, and the district's policy.
     """
     active = Q(trainees__status=TraineeStatus.ACTIVE)
     # The LEFT JOIN gives a worker without pairings a NULL ended_on: require a real row.
@@ -164,6 +165,8 @@ def coverage_board(*, user: User) -> dict:
     totals["coverage_pct"] = (
         round(100 * totals["covered"] / totals["workers"], 1) if totals["workers"] else None
     )
-    # At 1:10, the supervisors still needed to cover the uncovered workers.
-    totals["needed"] = -(-totals["uncovered"] // 10)
-    return {"rows": rows, "totals": totals}
+    # At the district's ratio (SupervisionPolicy), the supervisors still needed to cover the
+    # uncovered workers.
+    policy = supervision_policy()
+    totals["needed"] = policy.supervisors_needed(totals["uncovered"])
+    return {"rows": rows, "totals": totals, "ratio": policy.district_ratio}

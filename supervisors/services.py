@@ -9,16 +9,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_manage_team
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_diff, audit_event, audit_record, audit_snapshot
+from neighbourhoods.models import HousingType
 from trainees.models import Trainee, TraineeStatus
 
 from .models import Assignment, Supervisor
 
 # What a pairing's history shows (supervisor and worker by name).
 ASSIGNMENT_FIELDS = ("supervisor", "trainee", "mode", "started_on", "reason")
-# What a supervisor's history shows.
+# What a supervisor's history shows, and what the admin and the import may set (the
+# pairings have their own services). The links matter: the worker's record and the login
+# that writes the logs.
 SUPERVISOR_FIELDS = (
     "name",
     "kind",
@@ -28,29 +32,78 @@ SUPERVISOR_FIELDS = (
     "specialties",
     "capacity",
     "is_active",
+    "trainee",
+    "user",
 )
 
 
-def supervisors_audit(
-    *, actor: User, saved: list[Supervisor], before: dict[int, dict[str, Any]]
+def _require_team_manager(actor: User) -> None:
+    if not can_manage_team(actor):
+        raise PermissionDenied(_("只有区管理员可以维护督导师队伍。"))
+
+
+def _check_supervisor(supervisor: Supervisor) -> None:
+    """The rules beyond each field's own: what the auto-assignment and the logs rely on."""
+    errors: dict[str, list[str]] = {}
+    specialties = supervisor.specialties
+    if not isinstance(specialties, list) or any(
+        code not in HousingType.values for code in specialties
+    ):
+        # Auto-assignment matches these codes against the committees' housing types.
+        errors["specialties"] = [
+            _("擅长住房类型只能填写：%(allowed)s。")
+            % {"allowed": "、".join(f"{code}（{label}）" for code, label in HousingType.choices)}
+        ]
+    if supervisor.user_id is not None and not supervisor.user.is_supervisor:
+        # The logs are written by the supervisor's login (sessions.services): another role
+        # linked here could not write them, and would see the supervisor's trainees.
+        errors["user"] = [_("登录账号的角色须为督导师。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_supervisor(
+    supervisor: Supervisor, *, actor: User, before: dict[str, Any] | None
 ) -> None:
-    """Record supervisors written in bulk (the import): `before` holds the snapshots of those
-    that existed, by pk. One bulk insert; a row saved without a change records nothing."""
-    events = []
-    for supervisor in saved:
-        old = before.get(supervisor.pk)
-        after = audit_snapshot(supervisor, SUPERVISOR_FIELDS)
-        if old is None:
-            after = {k: v for k, v in after.items() if v not in ("", None, [])}
-        changes = audit_diff(old or {}, after)
-        if changes:
-            action = AuditAction.CREATE if old is None else AuditAction.UPDATE
-            events.append(audit_event(actor=actor, action=action, obj=supervisor, changes=changes))
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    after = audit_snapshot(supervisor, SUPERVISOR_FIELDS)
+    if before is None:
+        after = {k: v for k, v in after.items() if v not in ("", None, [])}
+    changes = audit_diff(before or {}, after)
+    if changes:
+        action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+        audit_record(actor=actor, action=action, obj=supervisor, changes=changes)
+
+
+@transaction.atomic
+def supervisor_create(*, actor: User, **fields: Any) -> Supervisor:
+    """A new member of the district's supervisor team (the admin site, the supervisors import)."""
+    _require_team_manager(actor)
+    supervisor = Supervisor(**{k: v for k, v in fields.items() if k in SUPERVISOR_FIELDS})
+    _check_supervisor(supervisor)
+    supervisor.full_clean()
+    supervisor.save()
+    _audit_supervisor(supervisor, actor=actor, before=None)
+    return supervisor
+
+
+@transaction.atomic
+def supervisor_update(*, supervisor: Supervisor, actor: User, **fields: Any) -> Supervisor:
+    """Change a supervisor's record; the fields not given keep their values. A save that
+    changes nothing records nothing."""
+    _require_team_manager(actor)
+    before = audit_snapshot(supervisor, SUPERVISOR_FIELDS)
+    for key, value in fields.items():
+        if key in SUPERVISOR_FIELDS:
+            setattr(supervisor, key, value)
+    _check_supervisor(supervisor)
+    supervisor.full_clean()
+    supervisor.save()
+    _audit_supervisor(supervisor, actor=actor, before=before)
+    return supervisor
 
 
 def _require_district_admin(actor: User) -> None:
-    if not actor.is_district_admin:
+    if not can_manage_team(actor):
         raise PermissionDenied(_("只有区管理员可以安排督导关系。"))
 
 

@@ -1,15 +1,23 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.capabilities import (
+    CapabilityRequiredMixin,
+    can_manage_team,
+    capability_required,
+    require_capability,
+    sees_team,
+)
 from audit.selectors import audit_history_lines
 from audit.services import audit_export
 from core.forms import attach_service_errors
@@ -20,17 +28,19 @@ from trainees.selectors import get_trainee_for_user
 from .filters import AssignmentFilter, SupervisorFilter
 from .forms import AssignmentEndForm, AssignmentForm
 from .models import Assignment
-from .selectors import assignment_list, coverage_board, get_supervisor_for_user, supervisor_list
+from .selectors import (
+    assignment_list,
+    coverage_board,
+    get_supervisor_for_user,
+    supervision_policy,
+    supervisor_list,
+)
 from .services import assignment_create, assignment_end, assignment_reassign
 from .tables import AssignmentTable, SupervisorTable
 
 
-def _require_admin_or_leader(request: HttpRequest) -> None:
-    if not (request.user.sees_whole_district or request.user.is_subdistrict_admin):
-        raise PermissionDenied
-
-
-class SupervisorListView(SingleTableMixin, FilterView):
+class SupervisorListView(CapabilityRequiredMixin, SingleTableMixin, FilterView):
+    capability = sees_team
     table_class = SupervisorTable
     filterset_class = SupervisorFilter
     template_name = "supervisors/list.html"
@@ -38,10 +48,12 @@ class SupervisorListView(SingleTableMixin, FilterView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        _require_admin_or_leader(self.request)
         return supervisor_list(user=self.request.user).order_by(
             "home_subdistrict__code", "name", "pk"
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(ratio=supervision_policy().district_ratio, **kwargs)
 
 
 def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,7 +74,8 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class AssignmentListView(SingleTableMixin, FilterView):
+class AssignmentListView(CapabilityRequiredMixin, SingleTableMixin, FilterView):
+    capability = sees_team
     table_class = AssignmentTable
     filterset_class = AssignmentFilter
     template_name = "supervisors/assignment_list.html"
@@ -70,7 +83,6 @@ class AssignmentListView(SingleTableMixin, FilterView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        _require_admin_or_leader(self.request)
         return assignment_list(user=self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
@@ -79,8 +91,8 @@ class AssignmentListView(SingleTableMixin, FilterView):
         return kwargs
 
 
+@capability_required(sees_team)
 def assignment_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require_admin_or_leader(request)
     filterset = AssignmentFilter(
         request.GET, queryset=assignment_list(user=request.user), user=request.user
     )
@@ -133,18 +145,25 @@ def _assignable_supervisors(request: HttpRequest):
 def assignment_create_view(request: HttpRequest, trainee_pk: int) -> HttpResponse:
     """Pair a worker with a supervisor, or change their supervisor (the old pairing ends)."""
     trainee = get_trainee_for_user(request.user, trainee_pk)
-    if not request.user.is_district_admin:
-        raise PermissionDenied(_("只有区管理员可以安排督导关系。"))
+    require_capability(request.user, can_manage_team, _("只有区管理员可以安排督导关系。"))
     current = (
         Assignment.objects.filter(trainee=trainee, ended_on__isnull=True)
         .select_related("supervisor")
         .first()
     )
+    today = timezone.localdate()
+    # A new pairing proposes the mode the district's policy gives for the worker's years of
+    # community work (the same rule as the auto-assignment); a change keeps the current mode.
+    mode = (
+        current.mode
+        if current
+        else supervision_policy().mode_for(trainee.started_community_work, on=today)
+    )
     form = AssignmentForm(
         request.POST or None,
         supervisors=_assignable_supervisors(request),
         reason_required=current is not None,
-        initial={"started_on": timezone.localdate(), "mode": current.mode if current else "mentor"},
+        initial={"started_on": today, "mode": mode},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,9 +203,8 @@ def assignment_create_view(request: HttpRequest, trainee_pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(can_manage_team, gettext_lazy("只有区管理员可以结束督导关系。"))
 def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_district_admin:
-        raise PermissionDenied(_("只有区管理员可以结束督导关系。"))
     assignment = assignment_list(user=request.user).filter(pk=pk, ended_on__isnull=True).first()
     if assignment is None:
         raise Http404
@@ -209,8 +227,8 @@ def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(sees_team)
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    _require_admin_or_leader(request)
     return render(
         request, "supervisors/coverage.html", {"board": coverage_board(user=request.user)}
     )

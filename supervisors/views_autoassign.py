@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.capabilities import can_manage_team, require_capability
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.models import Trainee
 
@@ -54,8 +55,7 @@ class ApplyForm(forms.Form):
 
 
 def _require_district_admin(request: HttpRequest) -> None:
-    if not request.user.is_district_admin:
-        raise PermissionDenied(_("只有区管理员可以自动安排督导师。"))
+    require_capability(request.user, can_manage_team, _("只有区管理员可以自动安排督导师。"))
 
 
 def _subdistrict_choices() -> list[tuple[int, str]]:

@@ -269,7 +269,8 @@ def test_every_admin_add_form_survives_junk_in_every_field(clients):
     id of a worker, a date) is walked on the first of them."""
     pages = [("district", p, None) for p in PATHS if p.startswith("/admin/") and "/add/" in p]
     admin = collect(pages, clients)
-    assert len(admin) > 20
+    # Admins of rows that only the pages write (attendance, enrolments, …) offer no add form.
+    assert len(admin) > 15
     seen: set[tuple[str, Control]] = set()
 
     def cases(form: Form):

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from core.dates import DATA_BEGINS, DateWindow, in_window, latest_date, year_range
 from core.redirects import next_url
-from sessions.models import Sitting
 from tests.training.conftest import enrol, make_event, make_sitting
 from trainees.models import Trainee
+from training.models import Sitting
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_an_admin_inline_is_not_built_a_billion_times(world, client_for):
     """A posted row count beyond the inline's cap is refused in place (it was built as 2,000
     forms)."""
     response = client_for(world.users.district).post(
-        reverse("admin:supervision_sessions_trainingevent_add"),
+        reverse("admin:training_trainingevent_add"),
         {"title": "x", "kind": "all_staff", "credited_hours": "3", "sittings-TOTAL_FORMS": HUGE},
     )
     assert response.status_code == 200
@@ -160,7 +160,7 @@ def test_the_admin_refuses_a_date_at_the_calendars_end(world, client_for, day):
     wider: the 20th and 21st centuries."""
     event = make_event()
     response = client_for(world.users.district).post(
-        reverse("admin:supervision_sessions_sitting_add"),
+        reverse("admin:training_sitting_add"),
         {
             "event": event.pk,
             "date": day,

@@ -33,11 +33,11 @@ from imports.workbooks import build_export
 from reports.figures import report_figures
 from reports.periods import Period
 from reports.xlsx import render_xlsx
-from sessions.models import TrainingKind
 from tests.certification.conftest import certify
 from tests.factories import AssignmentFactory, TraineeFactory
 from tests.sessions.conftest import make_session
 from tests.training.conftest import enrol, make_event, make_sitting
+from training.models import TrainingKind
 
 pytestmark = pytest.mark.django_db
 

@@ -37,8 +37,7 @@ from accounts.models import Notification
 from certification.models import ExamYear
 from imports.models import ImportRun
 from reports.models import ReportRun, RunStatus
-from sessions.checkin import token_issue
-from sessions.models import LeaveRequest, SessionStatus, TrainingKind
+from sessions.models import SessionStatus
 from supervisors.models import Assignment
 from tests.certification.conftest import certify
 from tests.factories import AssignmentFactory
@@ -46,6 +45,8 @@ from tests.imports.conftest import roster_row, xlsx_bytes
 from tests.sessions.conftest import make_session
 from tests.training.conftest import enrol, make_event, make_sitting
 from trainees.exports import roster_headers
+from training.models import LeaveRequest, TrainingKind
+from training.tokens import token_issue
 
 # --- personas -----------------------------------------------------------------------------------
 
@@ -686,6 +687,7 @@ PROJECT_APPS = (
     "trainees",
     "supervisors",
     "supervision_sessions",
+    "training",
     "certification",
     "reports",
     "imports",

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 
 from .models import Education, Post, Trainee, TraineeStatus
@@ -52,13 +53,12 @@ class TraineeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.is_subdistrict_admin:
+        own = scoped_subdistrict_id(user)
+        if own is not None:
             # Choices offered follow the scope, so no one is invited to pick what they cannot see.
-            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(
-                pk=user.subdistrict_id
-            )
+            self.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
             self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
-                subdistrict_id=user.subdistrict_id
+                subdistrict_id=own
             ).select_related("subdistrict")
 
     def filter_search(self, queryset, name, value):

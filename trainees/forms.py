@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood, Subdistrict
 
@@ -74,10 +75,11 @@ class TraineeForm(forms.ModelForm):
         elif self.instance.pk and "id_number" not in self.initial:
             self.initial["id_number"] = self.instance.id_number
         neighbourhoods = Neighbourhood.objects.select_related("subdistrict")
-        if user.is_subdistrict_admin:
-            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
-            self.fields["subdistrict"].initial = user.subdistrict_id
-            neighbourhoods = neighbourhoods.filter(subdistrict_id=user.subdistrict_id)
+        own = scoped_subdistrict_id(user)
+        if own is not None:
+            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
+            self.fields["subdistrict"].initial = own
+            neighbourhoods = neighbourhoods.filter(subdistrict_id=own)
         self.fields["neighbourhood"].queryset = neighbourhoods
         self.fields["neighbourhood"].label_from_instance = lambda n: (
             f"{n.subdistrict.name} · {n.name}"

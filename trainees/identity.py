@@ -121,7 +121,7 @@ def mobile_mask(number: str) -> str:
 
 
 # --- what a user is shown ---------------------------------------------------------------------
-# The rule is User.sees_full_identity (accounts/models.py); these apply it to one value, so that
+# The rule is sees_full_identity (accounts/capabilities.py); these apply it to one value, so that
 # pages, tables, exports and forms cannot each decide differently.
 
 

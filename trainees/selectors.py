@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_manage_workers, scope_by_subdistrict
 from accounts.models import User
 
 from .models import Trainee
@@ -15,17 +16,15 @@ def trainee_scope(user: User) -> QuerySet[Trainee]:
     qs = Trainee.objects.all()
     if not user.is_authenticated:
         return qs.none()
-    if user.sees_whole_district:
-        return qs
-    if user.is_subdistrict_admin:
-        return qs.filter(subdistrict_id=user.subdistrict_id)
     if user.is_supervisor:
         # The supervisor's current pairings, reached through the relation: supervisors sit
         # above trainees in the layers, so this module names no code of theirs.
         pairing = Trainee._meta.get_field("assignments").related_model
         paired = pairing.objects.filter(supervisor__user=user, ended_on__isnull=True)
         return qs.filter(pk__in=paired.values("trainee_id"))
-    return qs.filter(user=user)
+    if user.is_worker:
+        return qs.filter(user=user)
+    return scope_by_subdistrict(qs, user)
 
 
 def trainee_list(*, user: User, search: str = "") -> QuerySet[Trainee]:
@@ -68,6 +67,6 @@ def get_trainee_for_user(user: User, pk: int, *, write: bool = False) -> Trainee
     )
     if trainee is None:
         raise Http404
-    if write and not user.can_edit_workers:
+    if write and not can_manage_workers(user):
         raise PermissionDenied(_("您的角色只能查看，不能修改社区工作者档案。"))
     return trainee

@@ -8,6 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import (
+    can_manage_workers,
+    can_use_admin_site,
+    manages_subdistrict,
+    sees_whole_district,
+)
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_diff, audit_record, audit_snapshot
@@ -47,7 +53,7 @@ def _id_number_conflict_message(trainee: Trainee, actor: User) -> str:
     """No name is shown, and a subdistrict office is not told that a number is registered in
     another subdistrict (that would let anyone with the form test any number, PIPL): it hears
     only that the number conflicts with a record outside its scope, as the import says."""
-    if not actor.sees_whole_district:
+    if not sees_whole_district(actor):
         holder = (
             Trainee.objects.filter(id_number_hash=id_number_hash(trainee.id_number))
             .exclude(pk=trainee.pk)
@@ -115,7 +121,7 @@ def trainee_rule_errors(
             errors.setdefault("neighbourhood", []).append(_("该居委会不属于所选街道（镇）。"))
     elif trainee.neighbourhood_id and not trainee.subdistrict_id:
         trainee.subdistrict_id = trainee.neighbourhood.subdistrict_id
-    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+    if can_manage_workers(actor) and not manages_subdistrict(actor, trainee.subdistrict_id):
         errors.setdefault("subdistrict", []).append(_("只能管理本街道（镇）的社区工作者。"))
     if (
         trainee.joined
@@ -131,6 +137,22 @@ def trainee_rule_errors(
     return errors
 
 
+def trainee_status_errors(trainee: Trainee, *, today: dt.date) -> dict[str, list[str]]:
+    """The rules of `trainee_mark_left` and `trainee_set_status` for a status written directly
+    (an import carries it as a column), and the model's two constraints on the date left."""
+    errors: dict[str, list[str]] = {}
+    if trainee.status == TraineeStatus.LEFT and not trainee.left_on:
+        errors["left_on"] = [_("状态为“已离职”时须填写离职日期。")]
+    elif trainee.status != TraineeStatus.LEFT and trainee.left_on:
+        errors["left_on"] = [_("只有“已离职”的人员才填写离职日期。")]
+    elif trainee.left_on:
+        if trainee.joined and trainee.left_on < trainee.joined:
+            errors.setdefault("left_on", []).append(_("离职日期不能早于入职日期。"))
+        if trainee.left_on > today:
+            errors.setdefault("left_on", []).append(_("离职日期不能晚于今天。"))
+    return errors
+
+
 def _check_rules(trainee: Trainee, *, actor: User) -> None:
     errors = trainee_rule_errors(trainee, actor=actor)
     if errors:
@@ -138,7 +160,7 @@ def _check_rules(trainee: Trainee, *, actor: User) -> None:
 
 
 def _require_editor(actor: User) -> None:
-    if not actor.can_edit_workers:
+    if not can_manage_workers(actor):
         raise PermissionDenied(_("您的角色不能修改社区工作者档案。"))
 
 
@@ -162,7 +184,7 @@ def trainee_create(*, actor: User, **fields: Any) -> Trainee:
 @transaction.atomic
 def trainee_update(*, trainee: Trainee, actor: User, **fields: Any) -> Trainee:
     _require_editor(actor)
-    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+    if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     before = audit_snapshot(trainee, AUDITED_FIELDS)
     for key, value in fields.items():
@@ -185,7 +207,7 @@ def _audit_update(trainee: Trainee, actor: User, before: dict[str, Any]) -> None
 def trainee_mark_left(*, trainee: Trainee, actor: User, left_on: dt.date) -> Trainee:
     """Record that a worker left. The record stays: rates as of earlier dates still count them."""
     _require_editor(actor)
-    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+    if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     if left_on < trainee.joined:
         raise ValidationError({"left_on": [_("离职日期不能早于入职日期。")]})
@@ -204,7 +226,7 @@ def trainee_mark_left(*, trainee: Trainee, actor: User, left_on: dt.date) -> Tra
 def trainee_set_status(*, trainee: Trainee, actor: User, status: str) -> Trainee:
     """Active or on leave; a worker who comes back clears the date left."""
     _require_editor(actor)
-    if actor.is_subdistrict_admin and trainee.subdistrict_id != actor.subdistrict_id:
+    if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     if status == TraineeStatus.LEFT:
         raise ValidationError(_("请使用“办理离职”记录离职日期。"))
@@ -214,4 +236,24 @@ def trainee_set_status(*, trainee: Trainee, actor: User, status: str) -> Trainee
     trainee.full_clean()
     trainee.save(update_fields=["status", "left_on", "updated_at"])
     _audit_update(trainee, actor, before)
+    return trainee
+
+
+@transaction.atomic
+def trainee_link_login(*, trainee: Trainee, user: User | None, actor: User) -> Trainee:
+    """Link the worker's record to a login, or unlink it (the admin site).
+
+    The linked login sees the worker's home and confirms the logs of their supervision, so
+    who linked which login is in the trail. District administrators only: they manage logins.
+    """
+    if not can_use_admin_site(actor):
+        raise PermissionDenied(_("只有区管理员可以关联登录账号。"))
+    if trainee.user_id == (user.pk if user else None):
+        return trainee
+    before = audit_snapshot(trainee, ("user",))
+    trainee.user = user
+    trainee.full_clean()  # one login, one worker
+    trainee.save(update_fields=["user", "updated_at"])
+    changes = audit_diff(before, audit_snapshot(trainee, ("user",)))
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=trainee, changes=changes)
     return trainee

@@ -3,11 +3,11 @@
 Places are neighbourhoods' rows, but every figure on these pages counts workers, so the
 pages live with the workers, one layer above the places."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.capabilities import capability_required, sees_places
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from neighbourhoods.selectors import neighbourhood_scope, subdistrict_scope
@@ -61,14 +61,8 @@ def get_neighbourhood_for_user(user: User, pk: int) -> Neighbourhood:
     return neighbourhood
 
 
-def _require_structure_viewer(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.sees_whole_district or user.is_subdistrict_admin):
-        raise PermissionDenied
-
-
+@capability_required(sees_places)
 def subdistrict_index(request: HttpRequest) -> HttpResponse:
-    _require_structure_viewer(request)
     subdistricts = list(subdistrict_list(user=request.user))
     totals = {
         "neighbourhoods": sum(s.neighbourhood_count for s in subdistricts),
@@ -82,8 +76,8 @@ def subdistrict_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@capability_required(sees_places)
 def subdistrict_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_structure_viewer(request)
     subdistrict = get_subdistrict_for_user(request.user, pk)
     neighbourhoods = list(neighbourhood_list(user=request.user, subdistrict=subdistrict))
     return render(
@@ -97,8 +91,8 @@ def subdistrict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(sees_places)
 def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_structure_viewer(request)
     neighbourhood = get_neighbourhood_for_user(request.user, pk)
     workers = (
         trainee_list(user=request.user)

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.capabilities import can_manage_workers, capability_required
 from audit.services import audit_export
 from core.forms import attach_service_errors
 from core.pagination import BoundedPaginator
@@ -77,9 +78,8 @@ def _export_filters(request: HttpRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(can_manage_workers)
 def trainee_create_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.can_edit_workers:
-        raise PermissionDenied
     form = TraineeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

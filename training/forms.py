@@ -1,18 +1,19 @@
-"""Training forms: shape only. The services in training_services.py check the rules."""
+"""Training forms: shape only. The services in training/services/ check the rules."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import scoped_subdistrict_id
 from accounts.models import User
 from core.dates import window_dates
+from core.forms import TimeInput
 from core.params import parse_id
 from neighbourhoods.models import HousingType, Subdistrict
 from trainees.forms import DateInput
 from trainees.models import Post
 
-from .forms import TimeInput
 from .models import AttendanceStatus, Sitting, TrainingEvent
-from .training_services import AudienceRule
+from .services import AudienceRule
 
 
 class EventForm(forms.ModelForm):
@@ -29,9 +30,10 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["organiser"]
         field.empty_label = _("区民政局（全区）")
-        if user.is_subdistrict_admin:
+        own = scoped_subdistrict_id(user)
+        if own is not None:
             # A subdistrict organises its own trainings only.
-            field.queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
+            field.queryset = Subdistrict.objects.filter(pk=own)
             field.empty_label = None
             field.required = True
             field.help_text = ""

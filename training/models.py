@@ -3,6 +3,10 @@
 Attendance is also the evidence for continuing education (继续教育): certificate holders need
 72 (assistant) or 90 (intermediate, senior) hours per three-year registration period, and
 certified training counts at its credited hours (DOMAIN.md).
+
+The tables keep the names they had when training lived in the supervision-logs app (label
+"supervision_sessions"): the move to this app changed only Django's state, not a row
+(training/migrations/0001_initial.py).
 """
 
 from decimal import Decimal
@@ -49,6 +53,7 @@ class TrainingEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_sessions_trainingevent"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("培训")
         verbose_name_plural = _("培训")
@@ -76,6 +81,7 @@ class Sitting(models.Model):
     capacity = models.PositiveIntegerField(_("容量"))
 
     class Meta:
+        db_table = "supervision_sessions_sitting"
         ordering = ["date", "start_time", "pk"]
         verbose_name = _("场次")
         verbose_name_plural = _("场次")
@@ -113,6 +119,7 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_sessions_enrolment"
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
         constraints = [
@@ -148,6 +155,7 @@ class Attendance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "supervision_sessions_attendance"
         verbose_name = _("出勤")
         verbose_name_plural = _("出勤")
         indexes = [
@@ -175,6 +183,7 @@ class CreditPolicy(models.Model):
     )
 
     class Meta:
+        db_table = "supervision_sessions_creditpolicy"
         verbose_name = _("学时认定规则")
         verbose_name_plural = _("学时认定规则")
 
@@ -212,6 +221,7 @@ class LeaveRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "supervision_sessions_leaverequest"
         ordering = ["-created_at"]
         verbose_name = _("请假申请")
         verbose_name_plural = _("请假申请")
@@ -228,6 +238,7 @@ class CheckinUse(models.Model):
     used_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_sessions_checkinuse"
         constraints = [
             models.UniqueConstraint(
                 fields=["nonce", "trainee"], name="checkin_nonce_once_per_trainee"

@@ -5,7 +5,7 @@ from django.utils.translation import override
 
 from accounts.notifications import notifications_send
 
-from .training_services import repeat_absence_messages
+from .services import repeat_absence_messages
 
 
 @shared_task

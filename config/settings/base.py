@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trainees",
     "supervisors",
     "sessions.apps.SupervisionSessionsConfig",
+    "training",
     "certification",
     "reports",
     "imports",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.capabilities",
             ],
         },
     },
@@ -249,8 +251,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Daily certification reminders (certification/tasks.py): registrations due within 90 days,
-# and the eligible workers before an exam's registration window opens.
+# Daily certification reminders (certification/tasks.py): registrations due within their
+# level's notice days (Level.renewal_notice_days), and the eligible workers before an exam's
+# registration window opens.
 CELERY_BEAT_SCHEDULE |= {
     "certification-registration-reminders": {
         "task": "certification.tasks.send_registration_reminders",

@@ -1,4 +1,5 @@
-"""The demo supervisor team: ~1 supervisor per 10 workers, pairings for nearly all.
+"""The demo supervisor team: ~1 supervisor per the district's ratio of workers (1:10 as seeded),
+pairings for nearly all.
 
 First the "supervisor" login's own record: an agency supervisor in 华阳路街道 with ten trainees
 (six in mentor mode, four in drill mode), one of them the "worker" login. Then the team of
@@ -27,10 +28,17 @@ from demo.context import SeedContext
 from demo.rows import BATCH_SIZE, bulk_create_stream
 from demo.seeders.trainees import HEADS, PersonMaker
 from neighbourhoods.models import HousingType
-from supervisors.models import Assignment, QualificationLevel, SupervisionMode, Supervisor
+from supervisors.models import (
+    Assignment,
+    QualificationLevel,
+    SupervisionMode,
+    SupervisionPolicy,
+    Supervisor,
+)
+from supervisors.selectors import supervision_policy
 from trainees.models import Gender, Post, Trainee, TraineeStatus
 
-SUPERVISOR_TRAINEES = 10  # the plan's 1:10 ratio
+SUPERVISOR_TRAINEES = 10  # the demo login's own trainees (six mentor, four drill)
 SUPERVISOR_HOME_CODE = "310105001"  # the demo supervisor works in 华阳路街道, like "huayang"
 # Heads of committees who have done community work for this many calendar years supervise.
 EXPERIENCED_YEARS = 18
@@ -105,6 +113,9 @@ def seed_supervisors(ctx: SeedContext) -> None:
     rng = ctx.rng("supervisors")
     password_hash = make_password(ctx.password)
     paired = Assignment.objects.filter(ended_on__isnull=True).values("trainee_id")
+    # The district's ratio (SupervisionPolicy, 1:10 as seeded) sizes each team and is each
+    # generated supervisor's capacity.
+    policy = supervision_policy()
     # Experienced heads of committees also serve as supervisors (and keep their own).
     experienced_from = ctx.today.year - EXPERIENCED_YEARS
     serial = 0
@@ -118,7 +129,7 @@ def seed_supervisors(ctx: SeedContext) -> None:
             .values_list("pk", "started_community_work", "post", "name", "joined")
         )
         heads = [w for w in workers if w[2] in HEADS and w[1].year <= experienced_from]
-        needed = math.ceil(len(workers) * SHARE_PAIRED / SUPERVISOR_TRAINEES)
+        needed = math.ceil(len(workers) * SHARE_PAIRED / policy.district_ratio)
         internal = min(len(heads), round(needed * SHARE_INTERNAL))
         chosen_heads = rng.sample(heads, internal)
         team: list[Supervisor] = []
@@ -136,6 +147,7 @@ def seed_supervisors(ctx: SeedContext) -> None:
                         [QualificationLevel.INTERMEDIATE] * 4 + [QualificationLevel.SENIOR]
                     ),
                     specialties=rng.sample(HOUSING, rng.randint(1, 2)),
+                    capacity=policy.district_ratio,
                 )
             else:
                 kind = rng.choice([Supervisor.Kind.AGENCY] * 3 + [Supervisor.Kind.UNIVERSITY])
@@ -150,6 +162,7 @@ def seed_supervisors(ctx: SeedContext) -> None:
                         [QualificationLevel.INTERMEDIATE, QualificationLevel.SENIOR]
                     ),
                     specialties=rng.sample(HOUSING, rng.randint(1, 3)),
+                    capacity=policy.district_ratio,
                 )
             team.append(supervisor)
             users.append(
@@ -168,7 +181,7 @@ def seed_supervisors(ctx: SeedContext) -> None:
         if team:
             teams += len(team)
             pairings += bulk_create_stream(
-                Assignment, _pairings(ctx, rng=rng, workers=workers, team=team)
+                Assignment, _pairings(ctx, rng=rng, workers=workers, team=team, policy=policy)
             )
     ctx.say(
         _("督导师 %(supervisors)d 名，结对 %(pairings)d 对。")
@@ -182,19 +195,21 @@ def _pairings(
     rng: random.Random,
     workers: list[tuple[int, dt.date, str, str, dt.date]],
     team: list[Supervisor],
+    policy: SupervisionPolicy,
 ) -> Iterator[Assignment]:
     district_admin = ctx.users["district"]
     rng.shuffle(workers)
     placed = workers[: int(len(workers) * SHARE_PAIRED)]
     load = [0] * len(team)
     for i, (trainee_id, started_work, _post, _name, joined) in enumerate(placed):
-        # Round robin over ceil(placed / 10) new supervisors keeps each within 1:10; a worker
-        # who supervises others is paired with a colleague, never with themself.
+        # Round robin over ceil(placed / ratio) new supervisors keeps each within the ratio; a
+        # worker who supervises others is paired with a colleague, never with themself.
         k = i % len(team)
         while team[k].trainee_id == trainee_id or load[k] >= team[k].capacity:
             k = (k + 1) % len(team)
         load[k] += 1
-        junior = (ctx.today - started_work).days <= 3 * 365
+        # Junior workers by the district's rule get mentor mode; some others too.
+        junior = policy.mode_for(started_work, on=ctx.today) == SupervisionMode.MENTOR
         mode = SupervisionMode.MENTOR if junior or rng.random() < 0.35 else SupervisionMode.DRILL
         # A pairing starts with the district's first round, or when a later joiner joined.
         start = max(ctx.pairings_started_on, joined)

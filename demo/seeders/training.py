@@ -33,7 +33,8 @@ from certification.models import ExamYear
 from demo.context import SeedContext, month_add
 from demo.rows import RowWriter, batched
 from neighbourhoods.models import Subdistrict
-from sessions.models import (
+from trainees.models import Education, Trainee, TraineeStatus
+from training.models import (
     Attendance,
     AttendanceStatus,
     CreditPolicy,
@@ -43,8 +44,7 @@ from sessions.models import (
     TrainingEvent,
     TrainingKind,
 )
-from sessions.training_services import credited
-from trainees.models import Education, Trainee, TraineeStatus
+from training.services import credited
 
 ALL_STAFF_DAYS = (10, 11, 12, 13, 14)  # of June
 ALL_STAFF_VENUES = ("长宁区文化艺术中心", "长宁区社区党校")

@@ -3,7 +3,7 @@
 A row names the sitting (event title, date and, when an event has two sittings that day, the
 venue), the worker by ID number, and the status. The worker must already be enrolled in that
 sitting: enrolment and seating are the organiser's decisions (capacity, audience), made on the
-training pages. The writes go through `sessions.training_services.attendance_mark`, one call
+training pages. The writes go through `training.services.attendance_mark`, one call
 per sitting, which scopes the rows to the actor, fixes the credited hours by the credit policy
 (CreditPolicy.current().share(status) × event.credited_hours) and leaves unchanged rows alone.
 """
@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from sessions.models import AttendanceStatus, Sitting
-from sessions.training_selectors import enrolment_scope
-from sessions.training_services import attendance_mark
 from trainees.identity import id_number_mask, id_number_normalise, is_masked
 from trainees.pii import id_number_hash
+from training.models import AttendanceStatus, Sitting
+from training.selectors import enrolment_scope
+from training.services import attendance_mark
 
 from ..readers import CellError, cell_text, header_key, parse_date, parse_id_number_cell
 from .base import (

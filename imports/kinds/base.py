@@ -20,8 +20,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.capabilities import can_import
 from accounts.models import User
 
+from ..models import choice_spellings
 from ..readers import Sheet, cell_text, header_key, header_key_loose
 
 Progress = Callable[[int, int], None]
@@ -59,6 +61,9 @@ class Table:
     key: str
     title: str | Promise  # the sheet name in the template and exports
     columns: tuple[Column, ...]
+    # (column, stand-in): a required column a sheet may leave out when it has the stand-in,
+    # which the kind then reads in its place (with a warning).
+    stand_ins: tuple[tuple[str, str], ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -66,6 +71,9 @@ class Table:
     @property
     def required(self) -> list[Column]:
         return [c for c in self.columns if c.required]
+
+    def stand_in(self, key: str) -> str | None:
+        return next((s for k, s in self.stand_ins if k == key), None)
 
 
 @dataclass
@@ -114,6 +122,8 @@ class Plan:
     skipped: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Shown apart from the errors; they do not stop the apply.
+    warnings: list[RowError] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     payload: Any = None
 
@@ -128,13 +138,7 @@ def choice_lookup(
     choices: type[TextChoices], synonyms: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Accepted spellings -> code: the code, the Chinese and English labels, and synonyms."""
-    lookup: dict[str, str] = {}
-    for value in choices.values:
-        lookup[header_key(value)] = value
-    for language in ("zh-hans", "en"):
-        with override(language):
-            for value, label in choices.choices:
-                lookup[header_key(str(label))] = value
+    lookup = choice_spellings(choices)
     for spelling, value in (synonyms or {}).items():
         lookup[header_key(spelling)] = value
     return lookup
@@ -188,7 +192,9 @@ def map_sheets(
             canonical = str(table.column(key).header)
             written = cell_text(header_values[pos])
             headers[key] = canonical if header_key(written) == header_key(canonical) else written
-        missing = [c for c in table.required if c.key not in found]
+        missing = [
+            c for c in table.required if c.key not in found and table.stand_in(c.key) not in found
+        ]
         if missing:
             errors.append(
                 RowError(
@@ -258,7 +264,7 @@ class ImportKindBase:
     tables: tuple[Table, ...] = ()
 
     def allowed(self, user: User) -> bool:
-        return user.is_authenticated and (user.is_district_admin or user.is_subdistrict_admin)
+        return can_import(user, self.code)
 
     def options(self, user: User) -> dict[str, list[str]]:
         """Drop-down lists for the template, by Column.options name."""

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from neighbourhoods.models import Subdistrict
-from sessions.models import Attendance
 from supervisors.models import Assignment
+from supervisors.selectors import supervision_policy
+from training.models import Attendance
 
 from ..periods import Period, PeriodKind
 from .certification import _target as rate_target
@@ -214,10 +215,14 @@ def findings(figures: dict, previous: dict, scope_name: str) -> list[str]:
                     "target": fmt(h["target_pct"]),
                 }
             )
-    if h["ratio"] is not None and h["ratio"] > 10:
+    # The district's ratio in force when the figures were read (SupervisionPolicy).
+    required = figures["meta"]["district_ratio"]
+    if h["ratio"] is not None and h["ratio"] > required:
         out.append(
-            _("督导配比为1:%(ratio)s，高于1:10的要求；尚有%(n)d名社区工作者未安排督导师。")
-            % {"ratio": fmt(h["ratio"]), "n": h["uncovered"]}
+            _(
+                "督导配比为1:%(ratio)s，高于1:%(required)s的要求；尚有%(n)d名社区工作者未安排督导师。"
+            )
+            % {"ratio": fmt(h["ratio"]), "required": required, "n": h["uncovered"]}
         )
     elif h["uncovered"]:
         out.append(_("尚有%(n)d名社区工作者未安排督导师。") % {"n": h["uncovered"]})
@@ -306,7 +311,10 @@ def report_figures(*, period: Period, subdistrict_id: int | None = None) -> dict
     previous = _units_and_sections(scope, period.previous, full=False)
     current["supervision"]["growth"] = growth_figures(scope, period)
     figures = {
-        "meta": _meta(period, subdistrict_id, name),
+        "meta": {
+            **_meta(period, subdistrict_id, name),
+            "district_ratio": supervision_policy().district_ratio,
+        },
         "workforce": workforce_figures(scope, period.end),
         **current,
         "previous": {"headline": previous["headline"], "comparison": previous["comparison"]},

@@ -3,7 +3,8 @@ mentor/drill split, cadence compliance month by month, and growth per competency
 
 Rules the figures follow:
 - coverage: workers active on the day with a pairing in force that day;
-- ratio: covered workers ÷ supervisors serving them that day (the plan fixes 1:10);
+- ratio: covered workers ÷ supervisors serving them that day (the plan's 1:n is the
+  district's SupervisionPolicy row; a finding compares the two);
 - sessions and hours: submitted (not draft) logs dated in the period that a worker of the row
   attended; a group log counts once per row;
 - cadence: a pairing in force for a whole month meets it when the trainee attended at least

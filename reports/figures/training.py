@@ -2,15 +2,15 @@
 
 - coverage: workers active at the period's end credited with hours for a sitting in it;
 - hours: the hours credited to those workers for sittings in the period (all training, not
-  only continuing-education events), via `sessions.training_hours`;
+  only continuing-education events), via `training.selectors.hours`;
 - attendance: of the attendances marked for sittings in the period, the share present, late
   or leaving early (absent and excused are not attended).
 """
 
 from django.db.models import Count, Q, Sum
 
-from sessions.models import Attendance, AttendanceStatus
-from sessions.training_hours import training_hours_subquery
+from training.models import Attendance, AttendanceStatus
+from training.selectors import training_hours_subquery
 
 from ..periods import Period
 from .common import Scope, active_on, num, pct, unit_key

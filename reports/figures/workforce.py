@@ -2,7 +2,8 @@
 
 Street by street and committee by committee, each with a total row (合计), by sex, age band
 (≤30, 31–35, 36–45, >45), political status, education, post and certificate level, and a
-separate table of grades 0–18. As of the day: active then = joined ≤ day and not left by it.
+separate table of grades: one column per CareerGrade row (the ladder the district keeps, e.g.
+三岗十八级, 1–18), after a column 0 for workers not graded. As of the day: active then = joined ≤ day and not left by it.
 Political status, education, post and grade are the values on file now (Dudao keeps no
 history of them yet); the certificate level is the highest level passed by the day.
 """
@@ -13,12 +14,19 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate, Level
-from trainees.models import Education, Gender, PoliticalStatus, Post
+from trainees.models import CareerGrade, Education, Gender, PoliticalStatus, Post
 
 from ..periods import age_cutoff
 from .common import OFFICE, Scope, active_on, committee_units, unit_key
 
-GRADES = range(0, 19)
+# Workers without a grade (or on a grade row numbered 0) are counted as grade 0.
+UNGRADED = 0
+
+
+def grade_levels() -> list[int]:
+    """The grade columns: 0 (not graded), then each CareerGrade row's level, lowest first."""
+    levels = CareerGrade.objects.filter(level__gt=UNGRADED).order_by("level")
+    return [UNGRADED, *levels.values_list("level", flat=True)]
 
 
 def certificate_rank(day: dt.date) -> Subquery:
@@ -74,15 +82,17 @@ def profile_columns(day: dt.date, levels: list[tuple[int, str, str]]) -> list[di
 
 
 def _grade_q(level: int) -> Q:
-    if level == 0:
-        return Q(grade__isnull=True) | Q(grade__level=0)
+    if level == UNGRADED:
+        return Q(grade__isnull=True) | Q(grade__level=UNGRADED)
     return Q(grade__level=level)
 
 
-def _aggregate(scope: Scope, day: dt.date, group: list[str], columns: list) -> dict:
+def _aggregate(
+    scope: Scope, day: dt.date, group: list[str], columns: list, grades: list[int]
+) -> dict:
     aggregates = {"total": Count("pk")}
     aggregates.update({key: Count("pk", filter=q) for key, _label, q in columns})
-    aggregates.update({f"grade_{g}": Count("pk", filter=_grade_q(g)) for g in GRADES})
+    aggregates.update({f"grade_{g}": Count("pk", filter=_grade_q(g)) for g in grades})
     rows = (
         scope.trainees()
         .filter(active_on(day))
@@ -104,20 +114,21 @@ def _rows(units: list[dict], found: dict, keys: list[str], key_of) -> tuple[list
 
 
 def workforce_figures(scope: Scope, day: dt.date) -> dict:
-    """Five queries: levels, units, committees, and one aggregate per table level."""
+    """Six queries: levels, grades, units, committees, and one aggregate per table level."""
     levels = list(Level.objects.order_by("rank").values_list("rank", "code", "name"))
+    grades = grade_levels()
     groups = profile_columns(day, levels)
     columns = [c for g in groups for c in g["columns"]]
-    keys = ["total", *[c[0] for c in columns], *[f"grade_{g}" for g in GRADES]]
+    keys = ["total", *[c[0] for c in columns], *[f"grade_{g}" for g in grades]]
 
-    by_unit = _aggregate(scope, day, [scope.unit_field], columns)
+    by_unit = _aggregate(scope, day, [scope.unit_field], columns, grades)
     units, total = _rows(
         scope.units(),
         {(unit_key(k[0]),): v for k, v in by_unit.items()},
         keys,
         lambda u: (u["key"],),
     )
-    by_committee = _aggregate(scope, day, ["subdistrict_id", "neighbourhood_id"], columns)
+    by_committee = _aggregate(scope, day, ["subdistrict_id", "neighbourhood_id"], columns, grades)
     committees, _total = _rows(
         committee_units(scope),
         {(f"{k[0]}:{unit_key(k[1])}",): v for k, v in by_committee.items()},
@@ -132,7 +143,7 @@ def workforce_figures(scope: Scope, day: dt.date) -> dict:
             }
             for g in groups
         ],
-        "grade_columns": [[f"grade_{g}", str(g)] for g in GRADES],
+        "grade_columns": [[f"grade_{g}", str(g)] for g in grades],
         "rows": units,
         "committees": [c for c in committees if c["total"] or not c["key"].endswith(OFFICE)],
         "total": total,

@@ -1,4 +1,4 @@
-"""Supervision session logs and training attendance (app label "supervision_sessions")."""
+"""Supervision session logs (app label "supervision_sessions"); training is its own app."""
 
 from .supervision import (
     ActionItem,
@@ -12,36 +12,16 @@ from .supervision import (
     SessionVersion,
     SupervisionSession,
 )
-from .training import (
-    Attendance,
-    AttendanceStatus,
-    CheckinUse,
-    CreditPolicy,
-    Enrolment,
-    LeaveRequest,
-    Sitting,
-    TrainingEvent,
-    TrainingKind,
-)
 
 __all__ = [
     "ActionItem",
-    "Attendance",
-    "AttendanceStatus",
     "CadencePolicy",
-    "CheckinUse",
     "Competency",
-    "CreditPolicy",
     "Delivery",
     "DrillScore",
-    "Enrolment",
-    "LeaveRequest",
     "MonthClose",
     "SessionAttendee",
     "SessionStatus",
     "SessionVersion",
-    "Sitting",
     "SupervisionSession",
-    "TrainingEvent",
-    "TrainingKind",
 ]

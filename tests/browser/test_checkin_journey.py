@@ -5,10 +5,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from sessions.models import Attendance, AttendanceStatus
 from tests.browser.conftest import login
 from tests.training.conftest import enrol, make_event, make_sitting
+from training.models import Attendance, AttendanceStatus
 
 # serialized_rollback: the flush after this test must not take the rows that data migrations
 # wrote (credit policy, cadence policy, exam levels) away from the journeys that follow.
@@ -36,12 +37,12 @@ def test_worker_checks_in_by_phone_and_the_board_updates(
     # The organiser puts the QR code on the venue screen and keeps the board open.
     login(desktop, live_server, "admin_a")
     desktop.goto(f"{live_server.url}/training/sittings/{sitting.pk}/screen/")
-    assert desktop.locator("[data-qr] svg").is_visible()
+    expect(desktop.locator("[data-qr] svg")).to_be_visible()
     link = desktop.locator("[data-qr]").get_attribute("data-checkin-url")
     assert "/training/checkin/" in link
     desktop.goto(f"{live_server.url}/training/sittings/{sitting.pk}/board/")
     waiting = desktop.locator(f'[data-enrolment="{mine.pk}"]')
-    assert waiting.is_visible() and "陆晓燕" in waiting.inner_text()
+    expect(waiting).to_contain_text("陆晓燕")
 
     # The worker scans it: the phone opens the link, signs in, and is checked in.
     phone.goto(link)
@@ -49,9 +50,8 @@ def test_worker_checks_in_by_phone_and_the_board_updates(
     phone.get_by_label("用户名").fill("worker")
     phone.get_by_label("密码").fill("correct-horse-battery")
     phone.get_by_role("button", name="登录").click()
-    phone.wait_for_load_state()
-    assert phone.get_by_role("heading", name="签到成功").is_visible()
-    assert phone.get_by_text("社区分类治理全员培训").is_visible()
+    expect(phone.get_by_role("heading", name="签到成功")).to_be_visible()
+    expect(phone.get_by_text("社区分类治理全员培训")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     attendance = Attendance.objects.get(trainee=world.worker)
     assert attendance.status == AttendanceStatus.PRESENT and attendance.via_qr
@@ -60,5 +60,5 @@ def test_worker_checks_in_by_phone_and_the_board_updates(
     desktop.evaluate("window.__sameDocument = true")
     waiting.wait_for(state="detached", timeout=15_000)
     assert desktop.locator("[data-board-arrived]").inner_text() == "1"
-    assert desktop.get_by_text("顾建国").is_visible()
+    expect(desktop.get_by_text("顾建国")).to_be_visible()
     assert desktop.evaluate("window.__sameDocument") is True

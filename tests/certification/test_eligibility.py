@@ -4,9 +4,16 @@ import datetime as dt
 import random
 
 import pytest
+from django.urls import reverse
 
 from certification.models import EligibilityRule, Level
-from certification.selectors import eligibility_answers, eligible_q, rule_rows
+from certification.selectors import (
+    eligibility_answers,
+    eligible_q,
+    entry_levels,
+    pipeline_list,
+    rule_rows,
+)
 from tests.certification.conftest import certify, level
 from tests.factories import TraineeFactory
 from trainees.models import Education, Trainee
@@ -138,3 +145,32 @@ def test_database_filter_agrees_with_the_reasons():
             )
         )
         assert in_db - above == in_py, code
+
+
+@pytest.mark.django_db
+def test_the_pipeline_offers_the_levels_whose_rules_ask_for_no_certificate(world, client_for):
+    """Which levels a worker without a certificate may sit is read from the rule rows: under
+    the seeded 2006 rules assistant and intermediate; a senior rule without a certificate
+    (edited in the admin) puts senior in the pipeline too."""
+    today = dt.date(2026, 11, 18)
+    newcomer = TraineeFactory(
+        neighbourhood=world.na,
+        education=Education.HIGH_SCHOOL,
+        started_community_work=dt.date(2026, 3, 1),
+        joined=dt.date(2026, 3, 1),
+    )
+    assert [lv.code for lv in entry_levels().order_by("rank")] == ["assistant", "intermediate"]
+    in_pipeline = pipeline_list(user=world.users.district, on=today, exam_year=EXAM_YEAR)
+    assert newcomer not in in_pipeline  # too little experience for either
+    EligibilityRule.objects.create(
+        level=level("senior"), min_education=Education.HIGH_SCHOOL, years=0, note="试行"
+    )
+    assert [lv.code for lv in entry_levels().order_by("rank")] == [
+        "assistant",
+        "intermediate",
+        "senior",
+    ]
+    assert newcomer in pipeline_list(user=world.users.district, on=today, exam_year=EXAM_YEAR)
+    page = client_for(world.users.district).get(reverse("certification:pipeline-list"))
+    choices = [str(c[1]) for c in page.context["filter"].form.fields["level"].choices]
+    assert "高级社会工作师" in choices

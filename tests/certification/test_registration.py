@@ -10,8 +10,8 @@ from certification.models import Registration
 from certification.rules import RegistrationStatus
 from certification.selectors import ce_shortfall_list, certified_list, registration_attention_list
 from certification.services import external_hours_add, registration_first, registration_renew
-from sessions.models import Attendance, Enrolment, Sitting, TrainingEvent
 from tests.certification.conftest import certify
+from training.models import Attendance, Enrolment, Sitting, TrainingEvent
 
 
 def attend(trainee, day: dt.date, hours: str, *, ce: bool = True) -> None:

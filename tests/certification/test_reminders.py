@@ -2,9 +2,13 @@
 
 import datetime as dt
 
+from django.urls import reverse
+
 from accounts.models import Notification
 from accounts.notifications import notifications_send
-from certification.models import ExamYear
+from certification.models import ExamYear, Level, Registration
+from certification.rules import RegistrationStatus
+from certification.selectors import certified_list
 from certification.tasks import (
     exam_window_messages,
     registration_due_messages,
@@ -65,3 +69,41 @@ def test_exam_task_is_idempotent(world, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: day)
     assert send_exam_reminders.delay().get() == 1
     assert send_exam_reminders.delay().get() == 0
+
+
+def test_the_reminder_window_is_each_levels_notice_days(world, client_for):
+    # Both periods end 2025-08-31, 61 days after TODAY: within 90 days, the seeded window.
+    certify(world.worker, "assistant", dt.date(2022, 6, 18), registrations=[dt.date(2022, 9, 1)])
+    certify(
+        world.colleague, "intermediate", dt.date(2022, 6, 18), registrations=[dt.date(2022, 9, 1)]
+    )
+    key = {r.trainee_id: f"cert-reg-due:{r.pk}" for r in Registration.objects.all()}
+
+    def reminded() -> set[int]:
+        keys = {m.key for m in registration_due_messages(today=TODAY)}
+        return {trainee for trainee, k in key.items() if k in keys}
+
+    assert reminded() == {world.worker.pk, world.colleague.pk}
+    Level.objects.filter(code="assistant").update(renewal_notice_days=60)
+    assert reminded() == {world.colleague.pk}  # the assistant's window ends before 08-31
+    Level.objects.filter(code="intermediate").update(renewal_notice_days=61)
+    assert reminded() == {world.colleague.pk}  # 61 days: the last day is in the window
+    Level.objects.filter(code="intermediate").update(renewal_notice_days=60)
+    assert registration_due_messages(today=TODAY) == []
+    # The status on the lists and its page's explanation follow the same row.
+    on = {
+        c.trainee_id: c.registration_status
+        for c in certified_list(user=world.users.district, on=TODAY)
+    }
+    assert on == {
+        world.worker.pk: RegistrationStatus.REGISTERED,
+        world.colleague.pk: RegistrationStatus.REGISTERED,
+    }
+    Level.objects.filter(code="assistant").update(renewal_notice_days=120)
+    on = {
+        c.trainee_id: c.registration_status
+        for c in certified_list(user=world.users.district, on=TODAY)
+    }
+    assert on[world.worker.pk] == RegistrationStatus.DUE
+    page = client_for(world.users.district).get(reverse("certification:registration-list"))
+    assert "助理社会工作师 120 天、社会工作师 60 天" in page.content.decode()

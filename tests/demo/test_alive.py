@@ -19,16 +19,10 @@ from accounts.models import User
 from certification.models import Certificate, ExamAttempt, ExternalHours, Registration
 from demo.context import SeedContext, month_add
 from demo.seed import seed_demo
-from sessions.models import (
-    Attendance,
-    Enrolment,
-    MonthClose,
-    SessionAttendee,
-    SessionStatus,
-    SupervisionSession,
-)
+from sessions.models import MonthClose, SessionAttendee, SessionStatus, SupervisionSession
 from supervisors.models import Assignment
 from trainees.models import Trainee
+from training.models import Attendance, Enrolment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAYS = [dt.date(2026, 12, 1), dt.date(2028, 2, 29)]

@@ -8,7 +8,9 @@ from django.db.models import Count, F, Max, Q
 
 from demo.context import SeedContext
 from demo.seeders.training import seed_training
-from sessions.models import (
+from tests.factories import NeighbourhoodFactory
+from tests.training.conftest import many_workers
+from training.models import (
     Attendance,
     Enrolment,
     LeaveRequest,
@@ -16,8 +18,6 @@ from sessions.models import (
     TrainingEvent,
     TrainingKind,
 )
-from tests.factories import NeighbourhoodFactory
-from tests.training.conftest import many_workers
 
 pytestmark = pytest.mark.django_db
 

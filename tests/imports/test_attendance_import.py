@@ -9,7 +9,7 @@ from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.services import import_apply, import_preview
 from imports.workbooks import build_export
-from sessions.models import Attendance, Enrolment, Sitting, TrainingEvent
+from training.models import Attendance, Enrolment, Sitting, TrainingEvent
 
 from .conftest import upload, xlsx_bytes
 

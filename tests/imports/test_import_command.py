@@ -65,3 +65,18 @@ def test_scope_of_the_as_user(world, tmp_path, headers):
         _run("workers", path, "--as", "supervisor")  # not allowed to import at all
     with pytest.raises(CommandError):
         _run("workers", tmp_path / "missing.xlsx", "--as", "district")
+
+
+def test_warnings_are_printed_and_do_not_stop_the_apply(world, tmp_path, headers):
+    cut = headers.index("从事社区工作日期")
+    row = roster_row()
+    path = _file(
+        tmp_path,
+        [
+            [h for i, h in enumerate(headers) if i != cut],
+            [v for i, v in enumerate(row) if i != cut],
+        ],
+    )
+    code, out, err = _run("workers", path, "--apply", "--as", "district")
+    assert code == 0 and "已导入" in out and err == ""
+    assert "提示：名册 第 1 行 “从事社区工作日期”列：文件中没有“从事社区工作日期”列" in out

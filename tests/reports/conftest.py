@@ -16,18 +16,10 @@ from certification.models import (
     Subject,
     SubjectResult,
 )
-from sessions.models import (
-    Attendance,
-    DrillScore,
-    Enrolment,
-    SessionAttendee,
-    SessionStatus,
-    Sitting,
-    SupervisionSession,
-    TrainingEvent,
-)
+from sessions.models import DrillScore, SessionAttendee, SessionStatus, SupervisionSession
 from tests.factories import AssignmentFactory, NeighbourhoodFactory, TraineeFactory
 from trainees.models import CareerGrade, TraineeStatus
+from training.models import Attendance, Enrolment, Sitting, TrainingEvent
 
 YEAR_END = dt.date(2025, 12, 31)
 

@@ -14,7 +14,6 @@ from neighbourhoods.models import Neighbourhood, Subdistrict
 from reports.figures import report_figures
 from reports.periods import Period
 from sessions.models import (
-    Attendance,
     CadencePolicy,
     Competency,
     DrillScore,
@@ -23,6 +22,7 @@ from sessions.models import (
 )
 from supervisors.models import Assignment
 from trainees.models import Trainee
+from training.models import Attendance
 
 PERIOD = Period("year", 2025, 1)
 

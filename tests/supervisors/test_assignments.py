@@ -191,13 +191,16 @@ def test_coverage_and_lists_query_count_is_constant(
                 actor=world.users.district,
             )
     client = client_for(world.users.district)
-    # session, user, subdistricts with worker counts, supervisors' loads, distinct serving supervisors
-    with django_assert_max_num_queries(5):
+    # session, user, subdistricts with worker counts, supervisors' loads, distinct serving
+    # supervisors, the district's policy (its ratio)
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("supervisors:coverage")).status_code == 200
     # session, user, count, page of rows, subdistrict filter choices
     with django_assert_max_num_queries(6):
         assert client.get(reverse("supervisors:assignment-list")).status_code == 200
-    with django_assert_max_num_queries(6):
+    # session, user, count twice, subdistrict filter choices, page of rows, and the district's
+    # policy (the ratio in the page's lead)
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("supervisors:list")).status_code == 200
 
 

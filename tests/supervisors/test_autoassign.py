@@ -377,9 +377,10 @@ def test_preview_names_the_supervisors_still_needed(world, client_for):
     assert "还需要 1 名督导师才能按 1:10 覆盖全部社区工作者" in page.content.decode()
 
 
-# Session and user (2), subdistricts (1), workers to place and supervisors with loads (2),
-# names of the page's workers and of its supervisors (2). Same bound at both sizes.
-PREVIEW_QUERIES = 7
+# Session and user (2), subdistricts (1), workers to place and supervisors with loads (2), the
+# district's policy (1), names of the page's workers and of its supervisors (2). Same bound at
+# both sizes.
+PREVIEW_QUERIES = 8
 
 
 @pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from neighbourhoods.models import Neighbourhood
-from sessions.models import Enrolment, Sitting, TrainingEvent, TrainingKind
 from trainees.identity import id_check_char
 from trainees.models import Education, Trainee
+from training.models import Enrolment, Sitting, TrainingEvent, TrainingKind
 
 _names = itertools.count(1)
 _births = itertools.count(1)

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from sessions.checkin import MAX_AGE_SECONDS, token_issue
-from sessions.models import Attendance, AttendanceStatus, CheckinUse
-from sessions.training_services import checkin_record
 from tests.training.conftest import DAY, at, enrol, make_sitting
+from training.models import Attendance, AttendanceStatus, CheckinUse
+from training.services import checkin_record
+from training.tokens import MAX_AGE_SECONDS, token_issue
 
 pytestmark = pytest.mark.django_db
 

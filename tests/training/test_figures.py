@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from neighbourhoods.models import HousingType
-from sessions.models import AttendanceStatus
-from sessions.training_services import attendance_mark
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import enrol, make_event, make_sitting, many_workers
 from trainees.models import Trainee, TraineeStatus
+from training.models import AttendanceStatus
+from training.services import attendance_mark
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from neighbourhoods.models import Neighbourhood
-from sessions.models import Attendance, AttendanceStatus, CreditPolicy
-from sessions.training_services import attendance_mark
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import enrol, make_event, make_sitting, many_workers
+from training.models import Attendance, AttendanceStatus, CreditPolicy
+from training.services import attendance_mark
 
 pytestmark = pytest.mark.django_db
 

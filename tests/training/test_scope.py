@@ -4,8 +4,8 @@ supervisors read their trainees' rows; leadership reads everything and changes n
 import pytest
 from django.urls import reverse
 
-from sessions.models import AttendanceStatus
-from sessions.training_services import attendance_mark
+from training.models import AttendanceStatus
+from training.services import attendance_mark
 
 pytestmark = pytest.mark.django_db
 

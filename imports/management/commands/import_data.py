@@ -94,14 +94,21 @@ class Command(BaseCommand):
         if run.message:
             self.stdout.write(run.message)
         for error in run.errors:
-            where = [error["sheet"]] if error["sheet"] else []
-            if error["row"]:
-                where.append(_("第 %(row)d 行") % {"row": error["row"]})
-            if error["column"]:
-                where.append(_("“%(column)s”列") % {"column": error["column"]})
-            value = f"（{error['value']}）" if error["value"] else ""
-            self.stderr.write(f"{' '.join(where)}：{error['message']}{value}")
+            self.stderr.write(self._line(error))
+        for warning in run.warnings:
+            # On stdout: a warning does not stop the import.
+            self.stdout.write(_("提示：%(line)s") % {"line": self._line(warning)})
         if run.error_count > len(run.errors):
             self.stderr.write(
                 _("另有 %(n)d 处错误未列出。") % {"n": run.error_count - len(run.errors)}
             )
+
+    @staticmethod
+    def _line(entry: dict) -> str:
+        where = [entry["sheet"]] if entry["sheet"] else []
+        if entry["row"]:
+            where.append(_("第 %(row)d 行") % {"row": entry["row"]})
+        if entry["column"]:
+            where.append(_("“%(column)s”列") % {"column": entry["column"]})
+        value = f"（{entry['value']}）" if entry["value"] else ""
+        return f"{' '.join(where)}：{entry['message']}{value}"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_manage_team
 from accounts.models import User
 from neighbourhoods.models import Subdistrict
 from supervisors.autoassign import Plan, autoassign_plan
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             if not username:
                 raise CommandError(_("保存方案需要用 --as 指定一名区管理员。"))
             actor = User.objects.filter(username=username).first()
-            if actor is None or not actor.is_district_admin:
+            if actor is None or not can_manage_team(actor):
                 raise CommandError(_("%(username)s 不是区管理员。") % {"username": username})
         subdistrict_ids = None
         if subdistrict:
@@ -84,8 +85,8 @@ class Command(BaseCommand):
         w(_("无法安排：%(n)d 人") % {"n": plan.unplaced})
         if plan.unplaced:
             w(
-                _("还需要 %(n)d 名督导师才能按 1:10 覆盖全部社区工作者")
-                % {"n": plan.supervisors_needed}
+                _("还需要 %(n)d 名督导师才能按 1:%(ratio)d 覆盖全部社区工作者")
+                % {"n": plan.supervisors_needed, "ratio": plan.district_ratio}
             )
             shown = ", ".join(str(pk) for pk in plan.unplaced_ids[:50])
             more = "…" if plan.unplaced > 50 else ""

@@ -1,97 +1,30 @@
-"""HR pages of certification. Every page reads through `certification.selectors`, which scope
-to what the user may see; a subdistrict or worker outside it is a 404."""
+"""HR lists of certification (certified, registrations due or lapsed, CE shortfall, exam
+pipeline), each filtered, paginated and downloadable as CSV or XLSX with the same filters."""
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from audit.services import audit_export
-from core.charts import bar_chart_svg, chart_legend, line_chart_svg
-from core.forms import attach_service_errors
 from core.pagination import BoundedPaginator
 from core.params import parse_id
 from core.spreadsheets import spreadsheet_response
-from trainees.selectors import get_trainee_for_user
 
-from . import selectors
-from .filters import CertificateFilter, PipelineFilter
-from .forms import AttemptForm, ExternalHoursForm, RateFilterForm, RegistrationForm
-from .models import Certificate
-from .rules import RegistrationStatus
-from .services import attempt_record, external_hours_add, registration_first, registration_renew
-from .tables import CertificateTable, CeTable, PipelineTable, RegistrationTable
-
-BREAKDOWN_TITLES = {
-    "subdistrict": gettext_lazy("按街道（镇）"),
-    "neighbourhood": gettext_lazy("按居委会"),
-    "housing_type": gettext_lazy("按住房类型"),
-    "post": gettext_lazy("按岗位"),
-    "level": gettext_lazy("按证书等级（最高等级）"),
-}
+from .. import selectors
+from ..filters import CertificateFilter, PipelineFilter
+from ..models import Certificate, Level
+from ..rules import RegistrationStatus
+from ..tables import CertificateTable, CeTable, PipelineTable, RegistrationTable
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    form = RateFilterForm(request.GET or None, user=request.user)
-    on = form.valid_data().get("on") or _today()
-    filters = form.filters(request.GET.get("subdistrict"))
-    board = selectors.rate_dashboard(user=request.user, on=on, filters=filters)
-    overall, gap = board["overall"], board["gap"]
-    trend = board["trend"]
-    series = [
-        (_("持证上岗率（%）"), [r.certified_pct for r in trend]),
-        (_("有效登记率（%）"), [r.registered_pct for r in trend]),
-    ]
-    if board["target"] is not None:
-        series.append((_("年度目标（%）"), [float(board["target"].target_pct)] * len(trend)))
-    target_pct = float(board["target"].target_pct) if board["target"] else None
-    charts = {
-        "trend": line_chart_svg(
-            series,
-            x_labels=[r.label[2:].replace("-", ".") for r in trend],
-            y_min=0,
-            y_max=100,
-            y_ticks=[0, 20, 40, 60, 80, 100],
-            title=_("持证上岗率月度趋势"),
-        ),
-        "legend": chart_legend(series),
-        "subdistricts": bar_chart_svg(
-            [(r.label, r.certified_pct) for r in board["breakdowns"]["subdistrict"]],
-            x_max=100,
-            unit="%",
-            target=target_pct,
-            target_label=_("目标 %(pct)s%%") % {"pct": f"{target_pct:g}"} if target_pct else "",
-            title=_("各街道（镇）持证上岗率"),
-        ),
-    }
-    return render(
-        request,
-        "certification/dashboard.html",
-        {
-            "form": form,
-            "on": on,
-            "overall": overall,
-            "gap": gap,
-            "target": board["target"],
-            "breakdowns": [
-                (key, BREAKDOWN_TITLES[key], rows) for key, rows in board["breakdowns"].items()
-            ],
-            "trend": trend,
-            "charts": charts,
-        },
-    )
 
 
 class _ExportableList(SingleTableMixin, FilterView):
@@ -211,12 +144,28 @@ class RegistrationListView(_ExportableList):
     table_class = RegistrationTable
     filterset_class = CertificateFilter
     title = gettext_lazy("待再登记与登记过期")
-    lead = gettext_lazy("在岗持证人员中，登记将在 90 天内到期或已经过期的（截至今天）")
     slug = "registrations"
     export_name = "certification:registration-export"
 
+    @cached_property
+    def levels(self) -> list[Level]:
+        return selectors.levels_by_rank()
+
+    @property
+    def lead(self) -> str:  # type: ignore[override]
+        # Each level's notice window is its row (Level.renewal_notice_days), read once.
+        windows = "、".join(
+            _("%(level)s %(days)d 天") % {"level": lv.name, "days": lv.renewal_notice_days}
+            for lv in self.levels
+        )
+        return _(
+            "在岗持证人员中，登记将在再登记提前办理期内（%(windows)s）到期或已经过期的（截至今天）"
+        ) % {"windows": windows}
+
     def get_queryset(self):
-        return selectors.registration_attention_list(user=self.request.user, on=_today())
+        return selectors.registration_attention_list(
+            user=self.request.user, on=_today(), levels=self.levels
+        )
 
     def export_headers(self):
         return [*_worker_headers(), _("等级"), _("证书编号"), _("登记状态"), _("有效期至")]
@@ -336,96 +285,3 @@ class PipelineListView(_ExportableList):
             "、".join(a.level_name for a in eligible),
             "；".join(a.reason for a in eligible),
         ]
-
-
-# --- data entry from the worker page ---------------------------------------------------------
-
-
-def _managed_trainee(request: HttpRequest, pk: int):
-    trainee = get_trainee_for_user(request.user, pk)  # 404 outside the scope
-    if not request.user.can_edit_workers:
-        raise PermissionDenied(_("您的角色只能查看持证记录。"))
-    return trainee
-
-
-@require_http_methods(["GET", "POST"])
-def attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
-    trainee = _managed_trainee(request, pk)
-    form = AttemptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attempt_record(
-                trainee=trainee,
-                exam_year=form.cleaned_data["exam_year"],
-                level=form.cleaned_data["level"],
-                scores=form.cleaned_data["scores"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存考试成绩。"))
-            return redirect("trainees:detail", pk=trainee.pk)
-    return render(
-        request,
-        "certification/form.html",
-        {
-            "form": form,
-            "trainee": trainee,
-            "title": _("录入考试成绩：%(name)s") % {"name": trainee.name},
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def external_hours_create(request: HttpRequest, pk: int) -> HttpResponse:
-    trainee = _managed_trainee(request, pk)
-    form = ExternalHoursForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            external_hours_add(trainee=trainee, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("已记录外部继续教育学时。"))
-            return redirect("trainees:detail", pk=trainee.pk)
-    return render(
-        request,
-        "certification/form.html",
-        {
-            "form": form,
-            "trainee": trainee,
-            "title": _("记录外部继续教育学时：%(name)s") % {"name": trainee.name},
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = get_object_or_404(Certificate.objects.select_related("level", "trainee"), pk=pk)
-    trainee = _managed_trainee(request, certificate.trainee_id)  # 404 outside the scope
-    renewal = certificate.registrations.exists()
-    form = RegistrationForm(request.POST or None, initial={"on": _today()})
-    if request.method == "POST" and form.is_valid():
-        service = registration_renew if renewal else registration_first
-        key = "filed_on" if renewal else "starts_on"
-        try:
-            service(certificate=certificate, actor=request.user, **{key: form.cleaned_data["on"]})
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                exc = ValidationError({"on": [m for ms in exc.message_dict.values() for m in ms]})
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("已办理登记。"))
-            return redirect("trainees:detail", pk=trainee.pk)
-    title = _("办理再登记") if renewal else _("办理首次登记")
-    return render(
-        request,
-        "certification/form.html",
-        {
-            "form": form,
-            "trainee": trainee,
-            "certificate": certificate,
-            "title": f"{title}：{trainee.name} · {certificate.level.name}",
-        },
-    )

@@ -1,4 +1,4 @@
-"""Auto-assignment: pair every unassigned active worker with a supervisor at once.
+"""The auto-assignment solver: the optimal plan for plain rows, as a min-cost flow.
 
 The plan is the optimum of a min-cost flow, not a greedy pass. Preferences, in strict
 lexicographic order (issue 3):
@@ -56,160 +56,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
-from trainees.models import Trainee, TraineeStatus
-
-from .models import Assignment, SupervisionMode, Supervisor
-
-# The district's plan fixes one supervisor for ten workers (DOMAIN.md).
-DISTRICT_RATIO = 10
-# DOMAIN.md, supervision in practice: "new and junior staff get mentor-style supervision".
-# We read "junior" as at most three completed years of community work (工龄).
-MENTOR_MAX_SERVICE_YEARS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerRow:
-    pk: int
-    subdistrict_id: int
-    neighbourhood_id: int | None
-    housing_type: str | None  # None: based in the subdistrict office, no committee
-    started_community_work: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class SupervisorRow:
-    pk: int
-    home_subdistrict_id: int
-    specialties: frozenset[str]
-    capacity: int
-    load: int  # active assignments now
-    trainee_id: int | None = None  # the supervisor's own worker record, if any
-
-
-@dataclass(frozen=True, slots=True)
-class CostWeights:
-    """Cost of one pairing's terms; a supervisor's l-th trainee adds l (see module docstring)."""
-
-    other_subdistrict: int
-    no_specialty: int
-    unplaced: int
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedPair:
-    supervisor_id: int
-    trainee_id: int
-    mode: str
-    same_subdistrict: bool
-    specialty_match: bool | None  # None: the worker has no committee, so no housing type
-    load_after: int  # the supervisor's active trainees once the whole plan is applied
-    capacity: int
-
-
-@dataclass(frozen=True, slots=True)
-class SubdistrictSummary:
-    subdistrict_id: int
-    to_place: int
-    placed: int
-    same_subdistrict: int
-    specialty_matches: int
-    unplaced: int
-
-
-@dataclass
-class Plan:
-    pairs: list[PlannedPair]
-    unplaced_ids: list[int]
-    workers_unassigned_before: int
-    loads_after: dict[int, int]
-    by_subdistrict: list[SubdistrictSummary]
-    weights: CostWeights
-    cost: int
-    solver_seconds: float
-    same_subdistrict_share: float = 0.0
-    specialty_share: float = 0.0
-    fingerprint: str = field(default="")
-
-    @property
-    def placed(self) -> int:
-        return len(self.pairs)
-
-    @property
-    def unplaced(self) -> int:
-        return len(self.unplaced_ids)
-
-    @property
-    def supervisors_needed(self) -> int:
-        """Supervisors still missing to cover everyone at the district's 1:10."""
-        return math.ceil(self.unplaced / DISTRICT_RATIO)
-
-    def as_triples(self) -> list[tuple[int, int, str]]:
-        """The pairs in the shape `assignments_bulk_create` takes."""
-        return [(p.supervisor_id, p.trainee_id, p.mode) for p in self.pairs]
-
-
-ModeFor = Callable[[WorkerRow], str]
-
-
-def default_mode_for(worker: WorkerRow, *, today: dt.date) -> str:
-    start = worker.started_community_work
-    years = today.year - start.year - ((today.month, today.day) < (start.month, start.day))
-    return SupervisionMode.MENTOR if years <= MENTOR_MAX_SERVICE_YEARS else SupervisionMode.DRILL
-
-
-def load_rows(
-    *, subdistrict_ids: Iterable[int] | None = None
-) -> tuple[list[WorkerRow], list[SupervisorRow]]:
-    """Unassigned active workers (of the subdistricts, if given) and all active supervisors.
-
-    Two queries. Supervisors are not filtered by subdistrict: when a subdistrict lacks
-    capacity, a supervisor from elsewhere is still better than none.
-    """
-    active_pairing = Assignment.objects.filter(trainee=OuterRef("pk"), ended_on__isnull=True)
-    workers_qs = Trainee.objects.filter(status=TraineeStatus.ACTIVE).filter(~Exists(active_pairing))
-    if subdistrict_ids is not None:
-        workers_qs = workers_qs.filter(subdistrict_id__in=list(subdistrict_ids))
-    workers = [
-        WorkerRow(pk, sd, nb, ht, started)
-        for pk, sd, nb, ht, started in workers_qs.order_by("pk").values_list(
-            "pk",
-            "subdistrict_id",
-            "neighbourhood_id",
-            "neighbourhood__housing_type",
-            "started_community_work",
-        )
-    ]
-    supervisors = [
-        SupervisorRow(pk, home, frozenset(str(s) for s in (specs or [])), cap, load, trainee_id)
-        for pk, home, specs, cap, load, trainee_id in Supervisor.objects.filter(is_active=True)
-        .annotate(n=Count("assignments", filter=Q(assignments__ended_on__isnull=True)))
-        .order_by("pk")
-        .values_list("pk", "home_subdistrict_id", "specialties", "capacity", "n", "trainee_id")
-    ]
-    return workers, supervisors
-
-
-def autoassign_plan(
-    *,
-    subdistrict_ids: Iterable[int] | None = None,
-    mode_for: ModeFor | None = None,
-    today: dt.date | None = None,
-) -> Plan:
-    """The optimal plan for the current data. Reads only; apply it with `assignments_bulk_create`."""
-    workers, supervisors = load_rows(subdistrict_ids=subdistrict_ids)
-    return solve(workers, supervisors, mode_for=mode_for, today=today)
+from ..models import SupervisionPolicy
+from .rows import (
+    CostWeights,
+    ModeFor,
+    Plan,
+    PlannedPair,
+    SubdistrictSummary,
+    SupervisorRow,
+    WorkerRow,
+)
 
 
 def cost_weights(*, worker_classes: int, max_capacity: int) -> CostWeights:
@@ -226,10 +90,16 @@ def solve(
     *,
     mode_for: ModeFor | None = None,
     today: dt.date | None = None,
+    policy: SupervisionPolicy | None = None,
 ) -> Plan:
-    """The plan for plain rows (no database): see the module docstring."""
+    """The plan for plain rows (no database): see the module docstring.
+
+    `policy` is the district's row (`supervision_policy()`); without one, its defaults. It
+    decides the mode of each pairing (unless `mode_for` is given) and the supervisors needed.
+    """
     started = time.perf_counter()
     today = today or timezone.localdate()
+    policy = policy or SupervisionPolicy()
     supervisors = sorted(supervisors, key=lambda s: s.pk)
 
     classes: dict[tuple[int, str], list[WorkerRow]] = defaultdict(list)
@@ -347,7 +217,7 @@ def solve(
     loads_after = {s.pk: s.load for s in supervisors}
     for _w, s, _j in assigned:
         loads_after[s.pk] += 1
-    pick_mode: ModeFor = mode_for or (lambda w: default_mode_for(w, today=today))
+    pick_mode: ModeFor = mode_for or (lambda w: policy.mode_for(w.started_community_work, on=today))
 
     pairs: list[PlannedPair] = []
     total = weights.unplaced * len(unplaced_workers)
@@ -372,6 +242,8 @@ def solve(
         weights=weights,
         cost=total,
         solver_seconds=0.0,
+        district_ratio=policy.district_ratio,
+        mentor_max_service_years=policy.mentor_max_service_years,
     )
     with_type = [p for p in pairs if p.specialty_match is not None]
     plan.same_subdistrict_share = (

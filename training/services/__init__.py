@@ -1,0 +1,59 @@
+"""Writes of training, one module per concept: events and sittings, the audience and its
+placement, attendance (marked by hand), QR check-in, leave. The public names are here."""
+
+from .attendance import (
+    IDS_PER_STATEMENT,
+    Marked,
+    attendance_mark,
+    credit_policy,
+    credited,
+    repeat_absence_messages,
+)
+from .audience import (
+    AudienceRule,
+    Placement,
+    audience,
+    enrolment_add,
+    enrolment_move,
+    enrolment_remove,
+    enrolments_add_by_rule,
+    enrolments_place,
+)
+from .checkin import CHECKIN_OPENS_BEFORE, CheckedIn, checkin_record
+from .events import (
+    EVENT_FIELDS,
+    event_create,
+    event_update,
+    sitting_bounds,
+    sitting_create,
+    sitting_update,
+)
+from .leave import leave_request_create, leave_request_decide
+
+__all__ = [
+    "CHECKIN_OPENS_BEFORE",
+    "EVENT_FIELDS",
+    "IDS_PER_STATEMENT",
+    "AudienceRule",
+    "CheckedIn",
+    "Marked",
+    "Placement",
+    "attendance_mark",
+    "audience",
+    "checkin_record",
+    "credit_policy",
+    "credited",
+    "enrolment_add",
+    "enrolment_move",
+    "enrolment_remove",
+    "enrolments_add_by_rule",
+    "enrolments_place",
+    "event_create",
+    "event_update",
+    "leave_request_create",
+    "leave_request_decide",
+    "repeat_absence_messages",
+    "sitting_bounds",
+    "sitting_create",
+    "sitting_update",
+]

@@ -1,0 +1,2 @@
+"""Training pages, one module per concept (events, sittings and marking, check-in, leave,
+hours); urls.py names each view."""
