@@ -86,7 +86,10 @@ def _stored_for_update(updates: Sequence[Trainee], actor: User) -> dict[int, Tra
     pks = sorted({t.pk for t in updates})
     stored: dict[int, Trainee] = {}
     for start in range(0, len(pks), _CHUNK):
-        stored.update(Trainee.objects.select_for_update().in_bulk(pks[start : start + _CHUNK]))
+        # No default ordering (it joins the committee, an outer join PostgreSQL cannot lock
+        # FOR UPDATE), and only the workers' own rows are locked.
+        locked = Trainee.objects.order_by().select_for_update(of=("self",))
+        stored.update(locked.in_bulk(pks[start : start + _CHUNK]))
     moved = 0
     for trainee in updates:
         old = stored.get(trainee.pk)
