@@ -10,7 +10,11 @@ class CertificationConfig(AppConfig):
         # The worker's training page (below this app) shows the CE hours of the registration
         # period in force: it learns here where periods come from (Registration rows).
         from training.selectors import ce_period_source_register
+        from training.services import certificate_holders_register
 
+        from .models import Certificate
         from .selectors import worker_ce_period
 
         ce_period_source_register(worker_ce_period)
+        # Training's "not yet certified" audience asks here who holds a certificate.
+        certificate_holders_register(lambda: Certificate.objects.values("trainee_id"))

@@ -1,4 +1,3 @@
-import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -7,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -81,7 +81,7 @@ def import_export(request: HttpRequest, kind: str) -> HttpResponse:
         filters={},
         full_id=request.user.sees_full_id_numbers,
     )
-    stamp = dt.date.today().strftime("%Y%m%d")
+    stamp = timezone.localdate().strftime("%Y%m%d")
     return _attachment(
         build_export(import_kind, request.user),
         f"{import_kind.label}-{stamp}.xlsx",

@@ -10,10 +10,10 @@ text from the data never runs as a formula; the reader takes the guarding quote 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -47,7 +47,8 @@ def build_export(kind: ImportKindBase, user: User) -> bytes:
         kind,
         user,
         kind.export_rows(user),
-        title_suffix=_("导出于 %(date)s，可修改后直接导入") % {"date": dt.date.today().isoformat()},
+        title_suffix=_("导出于 %(date)s，可修改后直接导入")
+        % {"date": timezone.localdate().isoformat()},
         blank_rows=200,
     )
 

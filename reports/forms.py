@@ -1,6 +1,5 @@
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import scoped_subdistrict_id
@@ -67,7 +66,7 @@ class ReportRequestForm(PeriodForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["year"].initial = dt.date.today().year - 1
+        self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["kind"].initial = PeriodKind.YEAR
         # A subdistrict administrator's report is always their own subdistrict's.
         self.fields["subdistrict"].required = scoped_subdistrict_id(user) is not None

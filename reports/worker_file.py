@@ -2,10 +2,9 @@
 certificates from certification. It gathers what every app keeps about one person, so it
 lives here at the top of the layers; its address stays /workers/<pk>/ (config/urls.py)."""
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.capabilities import can_manage_workers
 from audit.models import AuditAction
@@ -40,6 +39,6 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": can_manage_workers(user),
             "status_form": StatusForm(initial={"status": trainee.status}),
-            "cert": worker_certification(trainee=trainee, on=dt.date.today()),
+            "cert": worker_certification(trainee=trainee, on=timezone.localdate()),
         },
     )

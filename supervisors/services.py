@@ -112,10 +112,11 @@ def _check_capacity(supervisor: Supervisor, adding: int) -> None:
     if active + adding > supervisor.capacity:
         raise ValidationError(
             {
-                "supervisor": [
+                "supervisor": ValidationError(
                     _("%(name)s 已带教 %(active)d 人，容量为 %(capacity)d 人，不能再安排。")
-                    % {"name": supervisor.name, "active": active, "capacity": supervisor.capacity}
-                ]
+                    % {"name": supervisor.name, "active": active, "capacity": supervisor.capacity},
+                    code="over_capacity",
+                )
             }
         )
 
@@ -140,19 +141,30 @@ def assignment_create(
     _require_district_admin(actor)
     supervisor = _lock_supervisor(supervisor.pk)
     if not supervisor.is_active:
-        raise ValidationError({"supervisor": [_("该督导师已停用。")]})
+        raise ValidationError(
+            {"supervisor": ValidationError(_("该督导师已停用。"), code="supervisor_inactive")}
+        )
     if trainee.status != TraineeStatus.ACTIVE:
-        raise ValidationError({"trainee": [_("只能为在岗社区工作者安排督导师。")]})
+        raise ValidationError(
+            {
+                "trainee": ValidationError(
+                    _("只能为在岗社区工作者安排督导师。"), code="trainee_not_active"
+                )
+            }
+        )
     if supervisor.trainee_id == trainee.pk:
-        raise ValidationError({"trainee": [_("督导师不能督导自己。")]})
+        raise ValidationError(
+            {"trainee": ValidationError(_("督导师不能督导自己。"), code="supervises_self")}
+        )
     current = Assignment.objects.filter(trainee=trainee, ended_on__isnull=True).first()
     if current is not None:
         raise ValidationError(
             {
-                "trainee": [
+                "trainee": ValidationError(
                     _("%(trainee)s 已由 %(supervisor)s 督导；请使用“调整督导师”。")
-                    % {"trainee": trainee.name, "supervisor": current.supervisor.name}
-                ]
+                    % {"trainee": trainee.name, "supervisor": current.supervisor.name},
+                    code="already_paired",
+                )
             }
         )
     _check_capacity(supervisor, 1)
@@ -171,7 +183,11 @@ def assignment_create(
     except IntegrityError as exc:
         # Another request paired this worker between our check and our insert.
         raise ValidationError(
-            {"trainee": [_("该社区工作者刚刚已被安排督导师，请刷新后重试。")]}
+            {
+                "trainee": ValidationError(
+                    _("该社区工作者刚刚已被安排督导师，请刷新后重试。"), code="already_paired"
+                )
+            }
         ) from exc
     audit_record(
         actor=actor,
@@ -192,17 +208,21 @@ def assignment_end(
     """End a pairing with a reason; the row stays as history on both sides."""
     _require_district_admin(actor)
     if not reason.strip():
-        raise ValidationError({"end_reason": [_("请填写结束原因。")]})
+        raise ValidationError(
+            {"end_reason": ValidationError(_("请填写结束原因。"), code="reason_required")}
+        )
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("supervisor", "trainee")
         .get(pk=assignment.pk)
     )
     if assignment.ended_on is not None:
-        raise ValidationError(_("该督导关系已结束。"))
+        raise ValidationError(_("该督导关系已结束。"), code="already_ended")
     ended_on = ended_on or timezone.localdate()
     if ended_on < assignment.started_on:
-        raise ValidationError({"ended_on": [_("结束日期不能早于开始日期。")]})
+        raise ValidationError(
+            {"ended_on": ValidationError(_("结束日期不能早于开始日期。"), code="end_before_start")}
+        )
     assignment.ended_on = ended_on
     assignment.end_reason = reason.strip()
     assignment.save(update_fields=["ended_on", "end_reason"])
@@ -225,15 +245,29 @@ def assignment_reassign(
     reason: str,
     on: dt.date | None = None,
 ) -> Assignment:
-    """End the worker's current pairing (if any) with the reason and start the new one."""
+    """End the worker's current pairing (if any) with the reason and start the new one on `on`.
+
+    End dates are last days (DOMAIN.md): the old pairing ends the day before the new one
+    starts, so the worker is covered on both days and by one pairing on each. A pairing that
+    started on `on` itself ends that day (it cannot end before it started).
+    """
     on = on or timezone.localdate()
     if not reason.strip():
-        raise ValidationError({"reason": [_("调整督导师需要填写原因。")]})
+        raise ValidationError(
+            {"reason": ValidationError(_("调整督导师需要填写原因。"), code="reason_required")}
+        )
     current = Assignment.objects.filter(trainee=trainee, ended_on__isnull=True).first()
     if current is not None:
         if current.supervisor_id == supervisor.pk and current.mode == mode:
-            raise ValidationError({"supervisor": [_("该社区工作者当前已由此督导师以此方式督导。")]})
-        assignment_end(assignment=current, actor=actor, ended_on=on, reason=reason)
+            raise ValidationError(
+                {
+                    "supervisor": ValidationError(
+                        _("该社区工作者当前已由此督导师以此方式督导。"), code="same_pairing"
+                    )
+                }
+            )
+        last_day = max(on - dt.timedelta(days=1), current.started_on)
+        assignment_end(assignment=current, actor=actor, ended_on=last_day, reason=reason)
     return assignment_create(
         supervisor=supervisor, trainee=trainee, mode=mode, actor=actor, started_on=on, reason=reason
     )

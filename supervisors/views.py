@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -127,7 +125,7 @@ def assignment_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "trainee__subdistrict__code", "trainee__name", "-started_on"
         ).iterator(chunk_size=2000)
     )
-    filename = _("督导关系") + f"-{dt.date.today():%Y%m%d}"
+    filename = _("督导关系") + f"-{timezone.localdate():%Y%m%d}"
     return spreadsheet_response(
         headers, rows, fmt=fmt, filename=filename, sheet_title=_("督导关系")
     )

@@ -9,6 +9,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import redact
@@ -69,7 +70,7 @@ def id_number_validate(value: object, *, today: dt.date | None = None) -> str:
             _("身份证号前17位应为数字，最后一位为数字或X。"), code="id_characters"
         )
     birth = id_number_birth_date(number)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth is None or birth > today or birth.year < 1900:
         raise ValidationError(
             _("身份证号中的出生日期（第7–14位）%(digits)s不是有效日期。"),

@@ -1,9 +1,8 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
@@ -58,7 +57,7 @@ def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
         actor=request.user, what="trainees.roster", filters=_export_filters(request), full_id=full
     )
     rows = roster_rows(queryset, full=full)
-    filename = _("社区工作者名册") + f"-{dt.date.today():%Y%m%d}"
+    filename = _("社区工作者名册") + f"-{timezone.localdate():%Y%m%d}"
     return spreadsheet_response(
         roster_headers(full=full), rows, fmt=fmt, filename=filename, sheet_title=_("名册")
     )
@@ -118,7 +117,7 @@ def trainee_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def trainee_mark_left_view(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk, write=True)
-    form = MarkLeftForm(request.POST or None, initial={"left_on": dt.date.today()})
+    form = MarkLeftForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             trainee_mark_left(

@@ -51,4 +51,4 @@ def session_is_locked(session: SupervisionSession, *, today: dt.date | None = No
 
 def refuse_if_locked(session: SupervisionSession) -> None:
     if session_is_locked(session):
-        raise ValidationError(_("该月督导记录已锁定，不能再修改。"))
+        raise ValidationError(_("该月督导记录已锁定，不能再修改。"), code="month_locked")

@@ -30,7 +30,7 @@ def session_confirm(
         raise PermissionDenied(_("只能确认自己参加的督导记录。"))
     refuse_if_locked(session)
     if session.status != SessionStatus.SUBMITTED:
-        raise ValidationError(_("该记录当前不需要确认。"))
+        raise ValidationError(_("该记录当前不需要确认。"), code="not_awaiting_confirmation")
     if attendee.confirmed_at is None:
         attendee.confirmed_at = timezone.now()
     attendee.reflection = reflection.strip()

@@ -33,9 +33,15 @@ def session_correct(
     require_owner(session, actor)
     refuse_if_locked(session)
     if session.status not in (SessionStatus.SUBMITTED, SessionStatus.CONFIRMED):
-        raise ValidationError(_("只有已提交的记录需要更正；草稿可直接修改。"))
+        raise ValidationError(_("只有已提交的记录需要更正；草稿可直接修改。"), code="not_submitted")
     if not reason or not reason.strip():
-        raise ValidationError({"reason": [_("更正已提交的记录须填写更正原因。")]})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("更正已提交的记录须填写更正原因。"), code="reason_required"
+                )
+            }
+        )
     save_log(
         session,
         actor=actor,

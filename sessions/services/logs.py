@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_write_logs
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_diff, audit_record, audit_snapshot
@@ -89,14 +90,14 @@ def store_version(session: SupervisionSession, *, actor: User, reason: str = "")
 
 
 def _supervisor_of(actor: User) -> Supervisor:
-    supervisor = getattr(actor, "supervisor", None) if actor.is_supervisor else None
+    supervisor = getattr(actor, "supervisor", None) if can_write_logs(actor) else None
     if supervisor is None:
         raise PermissionDenied(_("只有督导师可以填写督导记录。"))
     return supervisor
 
 
 def require_owner(session: SupervisionSession, actor: User) -> None:
-    if not actor.is_supervisor or session.supervisor.user_id != actor.pk:
+    if not can_write_logs(actor) or session.supervisor.user_id != actor.pk:
         raise PermissionDenied(_("只有填写该记录的督导师可以修改。"))
 
 
@@ -211,7 +212,7 @@ def session_update(
     require_owner(session, actor)
     refuse_if_locked(session)
     if session.status != SessionStatus.DRAFT:
-        raise ValidationError(_("记录已提交，如需修改请填写更正原因。"))
+        raise ValidationError(_("记录已提交，如需修改请填写更正原因。"), code="not_draft")
     save_log(
         session,
         actor=actor,
@@ -233,7 +234,7 @@ def session_submit(*, session: SupervisionSession, actor: User) -> SupervisionSe
     require_owner(session, actor)
     refuse_if_locked(session)
     if session.status != SessionStatus.DRAFT:
-        raise ValidationError(_("该记录已提交。"))
+        raise ValidationError(_("该记录已提交。"), code="not_draft")
     scores = [Score(s.trainee_id, s.competency, s.score, s.comment) for s in session.scores.all()]
     check_rules(
         session,

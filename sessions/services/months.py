@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can_close_months
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -30,15 +31,21 @@ def sessions_lock_month(*, month: dt.date) -> int:
 @transaction.atomic
 def month_close(*, month: dt.date, actor: User) -> MonthClose:
     """A district administrator closes a finished month: its logs are locked for good."""
-    if not actor.is_district_admin:
+    if not can_close_months(actor):
         raise PermissionDenied(_("只有区管理员可以结账。"))
     month = month_start(month)
     if month >= month_start(timezone.localdate()):
-        raise ValidationError({"month": [_("只能结账已经结束的月份。")]})
+        raise ValidationError(
+            {"month": ValidationError(_("只能结账已经结束的月份。"), code="month_not_over")}
+        )
     closed, created = MonthClose.objects.get_or_create(month=month, defaults={"closed_by": actor})
     if not created:
         raise ValidationError(
-            {"month": [_("%(month)s 已结账。") % {"month": f"{month:%Y年%-m月}"}]}
+            {
+                "month": ValidationError(
+                    _("%(month)s 已结账。") % {"month": f"{month:%Y年%-m月}"}, code="month_closed"
+                )
+            }
         )
     locked = sessions_lock_month(month=month)
     audit_record(

@@ -58,17 +58,21 @@ def check_rules(
 
     A draft may still lack attendees or scores; it may never name someone else's trainee.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(key: str, message: str, code: str) -> None:
+        errors.setdefault(key, []).append(ValidationError(message, code=code))
+
     today = timezone.localdate()
     if session.date and session.date > today:
-        errors.setdefault("date", []).append(_("督导日期不能晚于今天。"))
+        refuse("date", _("督导日期不能晚于今天。"), "future_date")
     elif session.date and month_is_locked(session.date, today=today):
         # elif: the lock date of a month far ahead (9999-12) is past the calendar's end.
-        errors.setdefault("date", []).append(_("该月督导记录已锁定，不能再新增或修改。"))
+        refuse("date", _("该月督导记录已锁定，不能再新增或修改。"), "month_locked")
     if session.start_time and session.end_time and session.end_time <= session.start_time:
-        errors.setdefault("end_time", []).append(_("结束时间必须晚于开始时间。"))
+        refuse("end_time", _("结束时间必须晚于开始时间。"), "end_before_start")
     if session.next_session_on and session.date and session.next_session_on <= session.date:
-        errors.setdefault("next_session_on", []).append(_("下次督导日期应晚于本次督导日期。"))
+        refuse("next_session_on", _("下次督导日期应晚于本次督导日期。"), "next_before_date")
 
     own = set(
         Assignment.objects.filter(
@@ -77,20 +81,20 @@ def check_rules(
     )
     if set(attendee_ids) - own:
         # No names: the other trainee may be outside this supervisor's scope.
-        errors.setdefault("attendees", []).append(_("只能为自己当前带教的学员记录督导。"))
+        refuse("attendees", _("只能为自己当前带教的学员记录督导。"), "not_own_trainee")
     if len(set(attendee_ids)) != len(attendee_ids):
-        errors.setdefault("attendees", []).append(_("同一学员只能选择一次。"))
+        refuse("attendees", _("同一学员只能选择一次。"), "duplicate_attendee")
 
     n = len(set(attendee_ids))
     if complete and session.mode == SupervisionMode.MENTOR and n != 1:
-        errors.setdefault("attendees", []).append(_("师徒式督导须选择且只能选择一名学员。"))
+        refuse("attendees", _("师徒式督导须选择且只能选择一名学员。"), "mentor_attendees")
     if complete and session.mode == SupervisionMode.DRILL and n < 2:
-        errors.setdefault("attendees", []).append(_("训练式督导须选择至少两名学员。"))
+        refuse("attendees", _("训练式督导须选择至少两名学员。"), "drill_attendees")
 
     if session.mode == SupervisionMode.DRILL:
         for s in scores:
             if not SCORE_MIN <= s.score <= SCORE_MAX:
-                errors.setdefault("scores", []).append(_("评分须在 1 到 5 分之间。"))
+                refuse("scores", _("评分须在 1 到 5 分之间。"), "score_range")
                 break
         if complete:
             given = {(s.trainee_id, s.competency) for s in scores}
@@ -98,9 +102,11 @@ def check_rules(
                 (tid, c) for tid in attendee_ids for c in Competency.values if (tid, c) not in given
             ]
             if missing:
-                errors.setdefault("scores", []).append(
+                refuse(
+                    "scores",
                     _("训练式督导须为每名学员的六项能力逐项评分（还缺 %(n)d 项）。")
-                    % {"n": len(missing)}
+                    % {"n": len(missing)},
+                    "scores_missing",
                 )
     if errors:
         raise ValidationError(errors)

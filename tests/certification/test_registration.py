@@ -11,6 +11,7 @@ from certification.rules import RegistrationStatus
 from certification.selectors import ce_shortfall_list, certified_list, registration_attention_list
 from certification.services import external_hours_add, registration_first, registration_renew
 from tests.certification.conftest import certify
+from tests.helpers import raises_rule
 from training.models import Attendance, Enrolment, Sitting, TrainingEvent
 
 
@@ -43,7 +44,7 @@ def status(user, on):
 
 def test_first_registration_within_a_year_valid_three_years(world):
     cert = certify(world.worker, "assistant", dt.date(2022, 6, 18))
-    with pytest.raises(ValidationError):
+    with raises_rule(field="starts_on", message="首次登记须在取得证书后 12 个月内办理"):
         registration_first(certificate=cert, starts_on=dt.date(2023, 7, 1), actor=None)
     reg = registration_first(certificate=cert, starts_on=dt.date(2022, 9, 1), actor=None)
     assert reg.ends_on == dt.date(2025, 8, 31)
@@ -68,7 +69,8 @@ def test_status_moves_from_registered_to_due_to_lapsed(world):
 def test_renewal_needs_the_levels_ce_hours_from_training_and_external_records(world):
     cert = certify(world.worker, "assistant", dt.date(2022, 6, 18))
     registration_first(certificate=cert, starts_on=dt.date(2022, 9, 1), actor=None)
-    with pytest.raises(ValidationError):  # not yet in the 90 days before expiry
+    # Not yet in the 90 days before expiry.
+    with raises_rule(field="filed_on", message="再登记须在有效期届满前 90 天内办理"):
         registration_renew(certificate=cert, filed_on=dt.date(2025, 5, 1), actor=None)
     attend(world.worker, dt.date(2023, 4, 10), "40")
     attend(world.worker, dt.date(2023, 5, 10), "30", ce=False)  # does not count as CE
@@ -80,7 +82,7 @@ def test_renewal_needs_the_levels_ce_hours_from_training_and_external_records(wo
     assert shortfall[cert.pk].shortfall == Decimal("32")
     with pytest.raises(ValidationError, match="继续教育学时不足"):
         registration_renew(certificate=cert, filed_on=dt.date(2025, 7, 1), actor=None)
-    with pytest.raises(ValidationError):
+    with raises_rule(field="evidence", message="请注明证明材料"):
         external_hours_add(
             trainee=world.worker,
             date=dt.date(2024, 11, 2),

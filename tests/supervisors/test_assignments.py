@@ -11,6 +11,7 @@ from django.urls import reverse
 from supervisors.models import Assignment
 from supervisors.services import assignment_create, assignment_end, assignment_reassign
 from tests.factories import SupervisorFactory, TraineeFactory
+from tests.helpers import raises_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -24,26 +25,24 @@ def test_capacity_is_enforced(world):
             mode="mentor",
             actor=world.users.district,
         )
-    with pytest.raises(ValidationError) as exc:
+    with raises_rule(field="supervisor", code="over_capacity", message="容量为 2 人"):
         assignment_create(
             supervisor=supervisor,
             trainee=TraineeFactory(neighbourhood=world.na),
             mode="mentor",
             actor=world.users.district,
         )
-    assert "容量为 2 人" in str(exc.value)
     assert Assignment.objects.filter(supervisor=supervisor, ended_on__isnull=True).count() == 2
 
 
 def test_a_worker_has_one_active_pairing(world):
-    with pytest.raises(ValidationError) as exc:
+    with raises_rule(field="trainee", code="already_paired", message="请使用“调整督导师”"):
         assignment_create(
             supervisor=world.other_supervisor,
             trainee=world.worker,
             mode="drill",
             actor=world.users.district,
         )
-    assert "调整督导师" in str(exc.value)
 
 
 def test_only_district_admins_pair(world):
@@ -66,7 +65,8 @@ def test_reassignment_ends_the_old_pairing_and_keeps_history(world, client_for):
         on=dt.date(2026, 10, 1),
     )
     old = Assignment.objects.get(trainee=world.worker, supervisor=world.supervisor)
-    assert old.ended_on == dt.date(2026, 10, 1) and old.end_reason == "按住房类型专长重新结对"
+    # End dates are last days: the old pairing ends the day before the new one starts.
+    assert old.ended_on == dt.date(2026, 9, 30) and old.end_reason == "按住房类型专长重新结对"
     assert new.ended_on is None
     # Visible on both sides.
     page = (
@@ -84,7 +84,7 @@ def test_reassignment_ends_the_old_pairing_and_keeps_history(world, client_for):
 
 
 def test_reassignment_needs_a_reason(world):
-    with pytest.raises(ValidationError):
+    with raises_rule(field="reason", code="reason_required", message="调整督导师需要填写原因"):
         assignment_reassign(
             trainee=world.worker,
             supervisor=world.other_supervisor,
@@ -96,7 +96,7 @@ def test_reassignment_needs_a_reason(world):
 
 def test_end_needs_a_reason(world):
     assignment = Assignment.objects.get(trainee=world.worker)
-    with pytest.raises(ValidationError):
+    with raises_rule(field="end_reason", code="reason_required", message="请填写结束原因"):
         assignment_end(assignment=assignment, actor=world.users.district, reason="")
 
 

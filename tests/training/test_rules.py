@@ -1,6 +1,7 @@
 """Events, audience, placement, leave, notifications and the sign-in sheet."""
 
 import datetime as dt
+import importlib
 import shutil
 import subprocess
 from collections import Counter
@@ -12,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from tests.certification.conftest import certify
 from tests.factories import NeighbourhoodFactory, TraineeFactory
+from tests.helpers import raises_rule
 from tests.training.conftest import enrol, make_event, make_sitting, many_workers
 from training.forms import EventForm, marks_from
 from training.models import Attendance, AttendanceStatus, Enrolment, LeaveRequest, TrainingKind
@@ -54,7 +57,7 @@ def test_a_subdistrict_admin_organises_only_its_own_trainings(world):
 
 
 def test_an_all_staff_training_is_the_districts(world):
-    with pytest.raises(ValidationError) as exc:
+    with raises_rule(field="organiser", message="全员培训由区里统一组织"):
         event_create(
             actor=world.users.district,
             organiser=world.a,
@@ -64,7 +67,6 @@ def test_an_all_staff_training_is_the_districts(world):
             credited_hours=Decimal("3"),
             counts_as_ce=True,
         )
-    assert "organiser" in exc.value.error_dict
 
 
 def test_create_event_and_sitting_through_the_pages(world, client_for):
@@ -137,12 +139,32 @@ def test_audience_rules(world):
         )
         == 0
     )
-    with pytest.raises(ValidationError):
+    with raises_rule(field="posts", message="请至少选择一个岗位"):
         add(AudienceRule.POSTS, posts=[])
     # A subdistrict's event reaches only its own workers.
     own = make_event(organiser=world.b, kind=TrainingKind.SUBDISTRICT)
     enrolments_add_by_rule(event=own, actor=world.users.admin_b, rule=AudienceRule.ALL_ACTIVE)
     assert list(own.enrolments.values_list("trainee__name", flat=True)) == ["沈丽华"]
+
+
+def test_the_uncertified_audience_leaves_out_certificate_holders(world, monkeypatch):
+    # Certification (above training) says who holds a certificate from its AppConfig.ready().
+    certify(world.colleague, "assistant", dt.date(2022, 6, 18))
+    event = make_event()
+    assert AudienceRule.UNCERTIFIED in dict(AudienceRule.choices())
+    added = enrolments_add_by_rule(
+        event=event, actor=world.users.district, rule=AudienceRule.UNCERTIFIED
+    )
+    enrolled = set(event.enrolments.values_list("trainee__name", flat=True))
+    assert added == 2 and enrolled == {"陆晓燕", "沈丽华"}
+    # Without an app that keeps certificates the rule is neither offered nor applied.
+    # (The module, not the `audience` function training.services exports under its name.)
+    monkeypatch.setattr(importlib.import_module("training.services.audience"), "_HOLDERS", {})
+    assert AudienceRule.UNCERTIFIED not in dict(AudienceRule.choices())
+    with raises_rule(message="证书数据尚未启用"):
+        enrolments_add_by_rule(
+            event=event, actor=world.users.district, rule=AudienceRule.UNCERTIFIED
+        )
 
 
 def test_placement_is_balanced_by_subdistrict_within_capacity(world):
@@ -178,7 +200,7 @@ def test_moving_a_worker(world, training):
     assert Enrolment.objects.get(pk=training.e_worker.pk).sitting == other
     with pytest.raises(ValidationError, match="已满"):
         enrolment_move(enrolment=training.e_colleague, sitting=other, actor=world.users.district)
-    with pytest.raises(ValidationError):
+    with raises_rule(field="sitting", message="只能调到本次培训的其他场次"):
         enrolment_move(
             enrolment=training.e_worker, sitting=training.b_sitting, actor=world.users.district
         )

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,8 +16,30 @@ from neighbourhoods.models import Subdistrict
 from trainees.models import Trainee, TraineeStatus
 
 from ..models import Attendance, Enrolment, Sitting, TrainingEvent
-from ..selectors import _certificate_model, can_manage_event
+from ..selectors import can_manage_event
 from .attendance import _chunks
+
+
+class CertificateHolders(Protocol):
+    """The workers who hold a social-work certificate, as a query of their ids (`trainee_id`),
+    used as a subquery."""
+
+    def __call__(self) -> QuerySet[Any]: ...
+
+
+_HOLDERS: dict[str, CertificateHolders] = {}
+
+
+def certificate_holders_register(source: CertificateHolders) -> None:
+    """Certificates are certification's, above this app in the layers: it says who holds one
+    from its AppConfig.ready() (as it registers the CE period, selectors/ce_period.py), and
+    the "not yet certified" audience is offered only once it has. This module knows no app
+    above it, so the layers stay one-way."""
+    _HOLDERS["certificate"] = source
+
+
+def _certificate_holders() -> CertificateHolders | None:
+    return _HOLDERS.get("certificate")
 
 
 class AudienceRule:
@@ -34,7 +57,7 @@ class AudienceRule:
             (cls.HOUSING, gettext_lazy("某类住房类型的居委会")),
             (cls.POSTS, gettext_lazy("指定岗位")),
         ]
-        if _certificate_model() is not None:
+        if _certificate_holders() is not None:
             rules.append((cls.UNCERTIFIED, gettext_lazy("尚未取得社会工作者证书的人员")))
         return rules
 
@@ -64,10 +87,10 @@ def audience(
             raise ValidationError({"posts": _("请至少选择一个岗位。")})
         qs = qs.filter(post__in=list(posts))
     elif rule == AudienceRule.UNCERTIFIED:
-        model = _certificate_model()
-        if model is None:
+        holders = _certificate_holders()
+        if holders is None:
             raise ValidationError(_("证书数据尚未启用，不能按持证情况选择。"))
-        qs = qs.exclude(pk__in=model.objects.values("trainee_id"))
+        qs = qs.exclude(pk__in=holders())
     elif rule != AudienceRule.ALL_ACTIVE:
         raise ValidationError(_("未知的报名规则。"))
     return qs

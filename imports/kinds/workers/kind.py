@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.capabilities import scope_by_subdistrict
 from accounts.models import User
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from trainees.bulk import trainees_bulk_apply
@@ -63,10 +65,13 @@ class WorkersKind(ImportKindBase):
 
     # --- template and export -----------------------------------------------------------------
 
+    @staticmethod
+    def _subdistricts(user: User) -> QuerySet[Subdistrict]:
+        """The subdistricts a user's template offers: a subdistrict administrator's own."""
+        return scope_by_subdistrict(Subdistrict.objects.order_by("code"), user, field="pk")
+
     def options(self, user: User) -> dict[str, list[str]]:
-        subs = Subdistrict.objects.order_by("code")
-        if user.is_subdistrict_admin:
-            subs = subs.filter(pk=user.subdistrict_id)
+        subs = self._subdistricts(user)
         committees = Neighbourhood.objects.filter(subdistrict__in=subs).order_by(
             "subdistrict__code", "name"
         )
@@ -83,9 +88,7 @@ class WorkersKind(ImportKindBase):
         }
 
     def example_rows(self, user: User) -> dict[str, list[object]]:
-        subs = Subdistrict.objects.order_by("code")
-        if user.is_subdistrict_admin:
-            subs = subs.filter(pk=user.subdistrict_id)
+        subs = self._subdistricts(user)
         sub = subs.first()
         nb = sub.neighbourhoods.order_by("name").first() if sub else None
         grade = CareerGrade.objects.filter(level__gte=1).order_by("level").first()

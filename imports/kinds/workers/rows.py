@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import manages_subdistrict, scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.models import Subdistrict
 from trainees.identity import id_number_normalise, is_masked, mobile_normalise
@@ -128,10 +129,10 @@ class RowChecker:
         """(column key, message) when a subdistrict administrator's row reaches outside their
         subdistrict; the rules are then not applied, as they would read the other record."""
         actor = self.actor
-        if not actor.is_subdistrict_admin:
-            return None
+        if scoped_subdistrict_id(actor) is None:
+            return None  # the district's rows reach every subdistrict
         sub = values.get("subdistrict")
-        if isinstance(sub, Subdistrict) and sub.pk != actor.subdistrict_id:
+        if isinstance(sub, Subdistrict) and not manages_subdistrict(actor, sub.pk):
             # Refused for what the row itself says, and for that alone: whether its number is
             # registered elsewhere is not looked at, so the answer cannot tell.
             return (
@@ -139,7 +140,7 @@ class RowChecker:
                 _("只能导入本街道（镇）（%(own)s）的社区工作者，此行为“%(other)s”。")
                 % {"own": actor.subdistrict.name, "other": sub.name},
             )
-        if current is not None and current.subdistrict_id != actor.subdistrict_id:
+        if current is not None and not manages_subdistrict(actor, current.subdistrict_id):
             # The number is a worker of another subdistrict. Saying so would let anyone with
             # the import page test whether any ID number is registered in the district (issue
             # 15), so the row is refused as a whole, without naming the number, the column or
