@@ -59,7 +59,14 @@ class SubjectAdmin(admin.ModelAdmin):
 
 @admin.register(ExamYear)
 class ExamYearAdmin(admin.ModelAdmin):
-    list_display = ("year", "exam_date", "registration_opens", "registration_closes", "note")
+    list_display = (
+        "year",
+        "exam_date",
+        "results_released_on",
+        "registration_opens",
+        "registration_closes",
+        "note",
+    )
 
 
 @admin.register(EligibilityRule)

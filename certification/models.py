@@ -78,6 +78,17 @@ class ExamYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     exam_date = models.DateField(_("考试日期"))
+    # Certificates count from their own date, never the exam day (DOMAIN.md); this is the
+    # default for that date. Filled for existing years as exam day + 60 days.
+    results_released_on = models.DateField(
+        _("成绩公布日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "成绩公布（电子证书可查）之日，证书未另填发证日期时自该日起计。"
+            "成绩约在考试后两个月公布；已有年度按考试日期后60天预填，请按当年公告更正。"
+        ),
+    )
     registration_opens = models.DateField(_("报名开始"))
     registration_closes = models.DateField(_("报名截止"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -95,6 +106,12 @@ class ExamYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    @property
+    def certificates_count_from(self) -> dt.date:
+        """The default date of this year's certificates: the results-release date, or about two
+        months after the exam while it is not recorded."""
+        return self.results_released_on or self.exam_date + dt.timedelta(days=60)
 
 
 class ExamAttempt(models.Model):
@@ -190,7 +207,11 @@ class Certificate(models.Model):
     )
     number = models.CharField(_("证书编号"), max_length=40, unique=True)
     date_passed = models.DateField(_("取得日期"))
-    date_issued = models.DateField(_("发证日期"))
+    # The date the certificate counts from (held on d ⇔ date_issued ≤ d); by default its exam
+    # year's results-release date. Between date_passed and it the certificate is pending.
+    date_issued = models.DateField(
+        _("发证日期"), help_text=_("证书上的日期，自该日起计为持证；默认为当年成绩公布日期。")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -210,6 +231,10 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.number}"
+
+    def is_pending_on(self, day: dt.date) -> bool:
+        """Passed but not yet certified on `day` (待发证)."""
+        return self.date_issued > day
 
 
 class Registration(models.Model):

@@ -128,6 +128,15 @@ def level_pass_date(*, trainee: Trainee, level: Level) -> dt.date | None:
     return review.decided_on if review else None
 
 
+def certificate_default_date(date_passed: dt.date) -> dt.date:
+    """The date a certificate counts from when none is given: its exam year's results-release
+    date (data, ExamYear.results_released_on), never the exam day (DOMAIN.md)."""
+    exam_year = ExamYear.objects.filter(year=date_passed.year).first()
+    if exam_year is None:
+        return date_passed + dt.timedelta(days=60)
+    return max(exam_year.certificates_count_from, date_passed)
+
+
 @transaction.atomic
 def certificate_award_if_passed(
     *,
@@ -152,7 +161,7 @@ def certificate_award_if_passed(
         level=level,
         number=certificate_number(trainee=trainee, level=level, date_passed=date_passed),
         date_passed=date_passed,
-        date_issued=max(issued_on or date_passed, date_passed),
+        date_issued=max(issued_on or certificate_default_date(date_passed), date_passed),
     )
     certificate.full_clean()
     certificate.save()

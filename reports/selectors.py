@@ -15,6 +15,7 @@ from accounts.models import User
 from neighbourhoods.models import Subdistrict
 from neighbourhoods.selectors import subdistrict_scope
 from trainees.models import Education, TraineeStatus
+from trainees.populations import ON_BOOKS_NOTE, ON_DUTY_NOTE, on_books_q, on_duty_q
 from trainees.selectors import trainee_scope
 
 from .figures import dashboard_figures
@@ -31,12 +32,16 @@ _COLLEGE_OR_ABOVE = [
 
 
 def home_figures(*, user: User) -> dict:
-    """Workers in scope by status and profile: one aggregate query plus one for committees."""
-    active = Q(status=TraineeStatus.ACTIVE)
+    """Workers in scope today, 在岗 and 在册 (trainees.populations), and the profile of those
+    在岗: one aggregate query plus one for committees."""
+    today = timezone.localdate()
+    active = on_duty_q(today)
+    on_books = on_books_q(today)
     figures = trainee_scope(user).aggregate(
         total=Count("pk"),
         active=Count("pk", filter=active),
-        on_leave=Count("pk", filter=Q(status=TraineeStatus.ON_LEAVE)),
+        on_books=Count("pk", filter=on_books),
+        on_leave=Count("pk", filter=on_books & Q(status=TraineeStatus.ON_LEAVE)),
         left=Count("pk", filter=Q(status=TraineeStatus.LEFT)),
         party=Count("pk", filter=active & Q(political_status__in=["cpc", "cpc_probationary"])),
         college=Count("pk", filter=active & Q(education__in=_COLLEGE_OR_ABOVE)),
@@ -46,6 +51,8 @@ def home_figures(*, user: User) -> dict:
     figures["subdistricts"] = subdistrict_scope(user).aggregate(
         n=Count("pk", distinct=True), committees=Count("neighbourhoods", distinct=True)
     )
+    figures["on_duty_note"] = ON_DUTY_NOTE
+    figures["on_books_note"] = ON_BOOKS_NOTE
     n = figures["active"] or 0
     for key in ("party", "college", "social_work", "female"):
         figures[f"{key}_pct"] = round(100 * figures[key] / n, 1) if n else None

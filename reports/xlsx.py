@@ -46,7 +46,7 @@ def _sheet(
 def _workforce(wb: Workbook, f: dict) -> None:
     w = f["workforce"]
     columns = [c for g in w["groups"] for c in g["columns"]] + w["grade_columns"]
-    header = [str(f["meta"]["unit_label"]), _("在岗人数")]
+    header = [str(f["meta"]["unit_label"]), _("在册人数")]
     header += [f"{g['label']}:{c[1]}" for g in w["groups"] for c in g["columns"]]
     header += [_("等级%(n)s") % {"n": c[1]} for c in w["grade_columns"]]
     keys = ["total", *[c[0] for c in columns]]
@@ -140,7 +140,7 @@ def render_xlsx(f: dict) -> bytes:
         f,
         "supervision",
         [
-            ("workers", _("在岗人数")),
+            ("workers", _("在册人数")),
             ("covered", _("已安排督导")),
             ("coverage_pct", _("督导覆盖率（%）")),
             ("serving", _("督导师")),
@@ -175,7 +175,7 @@ def render_xlsx(f: dict) -> bytes:
         f,
         "training",
         [
-            ("workers", _("在岗人数")),
+            ("workers", _("在册人数")),
             ("trained", _("参训人数")),
             ("coverage_pct", _("培训覆盖率（%）")),
             ("hours", _("认定学时")),
@@ -191,7 +191,7 @@ def render_xlsx(f: dict) -> bytes:
         f,
         "certification",
         [
-            ("workers", _("在岗人数")),
+            ("workers", _("在册人数")),
             ("certified", _("持证人数")),
             ("certified_pct", _("持证上岗率（%）")),
             ("registered", _("有效登记")),
@@ -205,7 +205,7 @@ def render_xlsx(f: dict) -> bytes:
             _("持证率（住房类型、岗位）"),
             [
                 _("住房类型 / 岗位"),
-                _("在岗人数"),
+                _("在册人数"),
                 _("持证人数"),
                 _("持证上岗率（%）"),
                 _("有效登记率（%）"),
@@ -240,7 +240,7 @@ def render_xlsx(f: dict) -> bytes:
             ],
         )
     cols = [
-        ("workers", _("在岗人数")),
+        ("workers", _("在册人数")),
         ("ratio", _("配比 1:n")),
         ("coverage_pct", _("督导覆盖率（%）")),
         ("sessions_per_supervisor", _("人均督导次数")),
@@ -261,7 +261,7 @@ def render_xlsx(f: dict) -> bytes:
         _("走势"),
         [
             _("月份"),
-            _("在岗人数"),
+            _("在册人数"),
             _("督导覆盖率（%）"),
             _("持证上岗率（%）"),
             _("有效登记率（%）"),

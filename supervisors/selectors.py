@@ -1,13 +1,16 @@
 """Reads of the supervisor team, pairings and coverage. Scoping rules live here."""
 
+import datetime as dt
+
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.capabilities import scope_by_subdistrict, scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.selectors import subdistrict_scope
-from trainees.models import TraineeStatus
+from trainees.populations import ON_DUTY_NOTE, on_duty_q, paired_on_q
 
 from .models import Assignment, SupervisionMode, SupervisionPolicy, Supervisor
 
@@ -99,16 +102,21 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
     )
 
 
-def coverage_board(*, user: User) -> dict:
-    """Per subdistrict: workers, supervisors serving them, ratio, uncovered, mode split.
+def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
+    """Per subdistrict, on a date (today by default): workers 在岗 (on duty, the board's
+    population — trainees.populations), supervisors serving them, ratio, uncovered, mode split.
+    A pairing covers its end date (end dates are last days).
 
     Four queries whatever the size of the district: workers by subdistrict, the supervisors'
     loads by home subdistrict, the district totals of supervisors, and the district's policy.
     """
-    active = Q(trainees__status=TraineeStatus.ACTIVE)
-    # The LEFT JOIN gives a worker without pairings a NULL ended_on: require a real row.
-    paired = active & Q(
-        trainees__assignments__id__isnull=False, trainees__assignments__ended_on__isnull=True
+    on = on or timezone.localdate()
+    active = on_duty_q(on, "trainees__")
+    # The LEFT JOIN gives a worker without pairings NULL dates: require a real row.
+    paired = (
+        active
+        & Q(trainees__assignments__id__isnull=False)
+        & paired_on_q(on, "trainees__assignments__")
     )
     rows = list(
         subdistrict_scope(user)
@@ -152,8 +160,8 @@ def coverage_board(*, user: User) -> dict:
     }
     serving_total = (
         Assignment.objects.filter(
-            ended_on__isnull=True,
-            trainee__status=TraineeStatus.ACTIVE,
+            paired_on_q(on),
+            on_duty_q(on, "trainee__"),
             trainee__subdistrict__in=subdistrict_scope(user),
         )
         .values("supervisor")
@@ -169,4 +177,10 @@ def coverage_board(*, user: User) -> dict:
     # uncovered workers.
     policy = supervision_policy()
     totals["needed"] = policy.supervisors_needed(totals["uncovered"])
-    return {"rows": rows, "totals": totals, "ratio": policy.district_ratio}
+    return {
+        "rows": rows,
+        "totals": totals,
+        "ratio": policy.district_ratio,
+        "on": on,
+        "on_duty_note": ON_DUTY_NOTE,
+    }

@@ -6,6 +6,7 @@ pages live with the workers, one layer above the places."""
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.capabilities import capability_required, sees_places
 from accounts.models import User
@@ -13,18 +14,23 @@ from neighbourhoods.models import Neighbourhood, Subdistrict
 from neighbourhoods.selectors import neighbourhood_scope, subdistrict_scope
 
 from .models import TraineeStatus
+from .populations import on_duty_q
 from .selectors import trainee_list
 
-_ACTIVE = Q(trainees__status=TraineeStatus.ACTIVE)
+
+def _active() -> Q:
+    """The structure pages count workers 在岗 today (trainees.populations)."""
+    return on_duty_q(timezone.localdate(), "trainees__")
 
 
 def subdistrict_list(*, user: User) -> QuerySet[Subdistrict]:
     """Subdistricts with their committee count and active headcount, in one query."""
+    active = _active()
     return subdistrict_scope(user).annotate(
         neighbourhood_count=Count("neighbourhoods", distinct=True),
-        active_count=Count("trainees", filter=_ACTIVE, distinct=True),
+        active_count=Count("trainees", filter=active, distinct=True),
         office_count=Count(
-            "trainees", filter=_ACTIVE & Q(trainees__neighbourhood__isnull=True), distinct=True
+            "trainees", filter=active & Q(trainees__neighbourhood__isnull=True), distinct=True
         ),
     )
 
@@ -35,14 +41,15 @@ def neighbourhood_list(
     qs = neighbourhood_scope(user)
     if subdistrict is not None:
         qs = qs.filter(subdistrict=subdistrict)
+    active = _active()
     return qs.select_related("subdistrict").annotate(
-        active_count=Count("trainees", filter=_ACTIVE),
+        active_count=Count("trainees", filter=active),
         party_member_count=Count(
             "trainees",
-            filter=_ACTIVE & Q(trainees__political_status__in=["cpc", "cpc_probationary"]),
+            filter=active & Q(trainees__political_status__in=["cpc", "cpc_probationary"]),
         ),
         social_work_major_count=Count(
-            "trainees", filter=_ACTIVE & Q(trainees__major_is_social_work=True)
+            "trainees", filter=active & Q(trainees__major_is_social_work=True)
         ),
     )
 

@@ -26,7 +26,13 @@ from trainees.selectors import trainee_scope
 
 from ..models import Certificate, Level, RateBasis, RateTarget
 from ..rules import add_months
-from .population import active_on_q, held_on, levels_by_rank, registered_on
+from .population import (
+    active_on_q,
+    certificate_held_q,
+    held_on,
+    levels_by_rank,
+    registered_on,
+)
 
 BREAKDOWNS = ("subdistrict", "neighbourhood", "housing_type", "post", "level")
 TREND_MONTHS = 24
@@ -197,7 +203,7 @@ def rate_by(
     if dimension == "level":
         # The highest level each active worker holds on the date; "none" for the rest.
         top = (
-            Certificate.objects.filter(trainee_id=OuterRef("pk"), date_passed__lte=on)
+            Certificate.objects.filter(certificate_held_q(on), trainee_id=OuterRef("pk"))
             .order_by("-level__rank")
             .values("level__rank")[:1]
         )
@@ -230,14 +236,15 @@ def rate_trend(
 ) -> list[RateRow]:
     """The rate at each month end: one query, three conditional counts per month.
 
-    The date each worker first held a certificate is a per-row subquery computed once (the
-    aggregate wraps the annotated rows), so "held on m" is a comparison, not a lookup per month.
+    The date each worker first held a certificate (its certificate date, not the exam day) is a
+    per-row subquery computed once (the aggregate wraps the annotated rows), so "held on m" is a
+    comparison, not a lookup per month.
     """
     days = month_ends(until, months)
     first_held = (
         Certificate.objects.filter(trainee_id=OuterRef("pk"))
-        .order_by("date_passed")
-        .values("date_passed")[:1]
+        .order_by("date_issued")
+        .values("date_issued")[:1]
     )
     qs = (
         _scoped(user, filters)

@@ -76,6 +76,8 @@ def worker_certification(*, trainee: Trainee, on: dt.date) -> dict[str, Any]:
         .order_by("-level__rank")
     )
     for cert in certificates:
+        # Passed, certificate not yet dated by `on`: not held yet (待发证).
+        cert.pending = cert.is_pending_on(on)
         cert.ce = (
             ce_hours_in_period(trainee_id=trainee.pk, start=cert.current_starts_on, end=on)
             if cert.current_starts_on

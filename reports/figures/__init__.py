@@ -33,7 +33,7 @@ __all__ = [
 
 # The headline figures: key, label, unit; rates are percentages of the stated base.
 METRICS = [
-    ("workers", gettext_lazy("在岗社区工作者"), ""),
+    ("workers", gettext_lazy("在册社区工作者"), ""),
     ("serving", gettext_lazy("在岗督导师"), ""),
     ("ratio", gettext_lazy("督导配比（1:n）"), ""),
     ("coverage_pct", gettext_lazy("督导覆盖率"), "%"),

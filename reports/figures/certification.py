@@ -130,7 +130,10 @@ def _exam_results(scope: Scope, period: Period) -> dict:
     obtained = [
         {"level": r["level__name"], "n": r["n"]}
         for r in Certificate.objects.filter(
-            scope.q("trainee__"), date_passed__gte=period.start, date_passed__lte=period.end
+            # Counted by the certificate's date (发证日期), as the rates are.
+            scope.q("trainee__"),
+            date_issued__gte=period.start,
+            date_issued__lte=period.end,
         )
         .values("level__name")
         .order_by("level__rank")

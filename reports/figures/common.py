@@ -9,22 +9,19 @@ from django.utils.translation import gettext as _
 
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from trainees.models import Trainee
+from trainees.populations import on_books_q, paired_on_q
 
 OFFICE = "office"  # the row of workers based in a subdistrict office (no committee)
 
 
 def active_on(day: dt.date, prefix: str = "") -> Q:
-    """A worker on the payroll that day: joined on or before it and not yet left."""
-    return Q(**{f"{prefix}joined__lte": day}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
-    )
+    """The report's population: 在册 (on the books) that day (trainees.populations)."""
+    return on_books_q(day, prefix)
 
 
 def paired_on(day: dt.date, prefix: str = "") -> Q:
-    """A pairing in force that day (ended_on is the first day without it)."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
-    )
+    """A pairing in force that day (its end date is its last day; trainees.populations)."""
+    return paired_on_q(day, prefix)
 
 
 def pct(n: float | int | None, d: float | int | None) -> float | None:

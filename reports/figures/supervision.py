@@ -41,6 +41,7 @@ from sessions.models import (
 )
 from sessions.services import cadence_policy, month_end
 from supervisors.models import Assignment, SupervisionMode
+from trainees.populations import paired_throughout_q
 
 from ..periods import Period
 from .common import Scope, active_on, num, paired_on, pct, unit_key
@@ -163,8 +164,7 @@ def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
         rows = (
             Assignment.objects.filter(
                 scope.q("trainee__"),
-                Q(ended_on__isnull=True) | Q(ended_on__gt=end),
-                started_on__lte=start,
+                paired_throughout_q(start, end),
             )
             .annotate(
                 attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),

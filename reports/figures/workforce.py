@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate, Level
+from certification.selectors.population import certificate_held_q
 from trainees.models import CareerGrade, Education, Gender, PoliticalStatus, Post
 
 from ..periods import age_cutoff
@@ -30,9 +31,10 @@ def grade_levels() -> list[int]:
 
 
 def certificate_rank(day: dt.date) -> Subquery:
-    """Annotation: the rank of the highest level a worker had passed by the day (or NULL)."""
+    """Annotation: the rank of the highest level a worker held on the day (or NULL): held from
+    the certificate's date, never the exam day (certification.selectors.population)."""
     best = (
-        Certificate.objects.filter(trainee_id=OuterRef("pk"), date_passed__lte=day)
+        Certificate.objects.filter(certificate_held_q(day), trainee_id=OuterRef("pk"))
         .order_by("-level__rank")
         .values("level__rank")[:1]
     )

@@ -36,7 +36,8 @@ def active(t, day):
 
 
 def in_force(a, day):
-    return a.started_on <= day and (a.ended_on is None or a.ended_on > day)
+    # End dates are last days (DOMAIN.md): a pairing covers the day it ends.
+    return a.started_on <= day and (a.ended_on is None or a.ended_on >= day)
 
 
 def unit_of(t, district: bool):
@@ -128,7 +129,7 @@ def expected(period: Period, sub_id):
             t = by_id[a.trainee_id]
             if not in_scope(t, sub_id) or a.started_on > month:
                 continue
-            if a.ended_on is not None and a.ended_on <= end:
+            if a.ended_on is not None and a.ended_on < end:
                 continue
             n = sum(
                 1

@@ -67,7 +67,13 @@ def test_coverage_figures_equal_an_independent_count(world, client_for):
     assert ctx["total"]["enrolled"] == len(rows)
     assert ctx["total"]["attended"] == attended
     assert ctx["total"]["unmarked"] == len(rows) - len(truth)
-    active = Trainee.objects.filter(status=TraineeStatus.ACTIVE).count()
+    # The base: workers on the books (在册) on some day of the event, not today's roster.
+    dates = sorted(event.sittings.values_list("date", flat=True))
+    active = sum(
+        1
+        for t in Trainee.objects.all()
+        if t.joined <= dates[-1] and (t.left_on is None or t.left_on > dates[0])
+    )
     assert ctx["total"]["active"] == active
     assert float(ctx["total"]["active_rate"]) == pytest.approx(attended * 100 / active, abs=0.05)
     by_sub = _independent(rows, truth, key=lambda t: t.subdistrict.name)

@@ -5,13 +5,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from neighbourhoods.models import HousingType
-from trainees.models import Trainee, TraineeStatus
+from trainees.models import Trainee
+from trainees.populations import on_books_during_q
 from trainees.selectors import trainee_scope, trainee_search_q
 
 from ..models import AttendanceStatus, Enrolment, LeaveRequest, Sitting, TrainingEvent, TrainingKind
@@ -115,12 +116,19 @@ def _counts() -> dict:
 
 def event_figures(*, user: User, event: TrainingEvent) -> dict:
     """Attended ÷ enrolled overall, by subdistrict and by housing type; for an all-staff event
-    also attended ÷ active workers. Database aggregates: four queries, whatever the size."""
+    also attended ÷ workers 在册 on the event's dates. Database aggregates: four queries,
+    whatever the size."""
     base = enrolment_scope(user).filter(event=event)
     total = base.aggregate(**_counts(), hours=Sum("attendance__credited_hours"))
     total["rate"] = _rate(total["attended"], total["enrolled"])
     all_staff = event.kind == TrainingKind.ALL_STAFF
-    active = trainee_scope(user).filter(status=TraineeStatus.ACTIVE)
+    # The base of the all-staff rate: workers 在册 on the event's dates (on the books on any
+    # day from its first sitting to its last), not today's roster (DOMAIN.md). The dates are
+    # subqueries, so this stays one query.
+    sittings = Sitting.objects.filter(event=event).order_by()
+    first = Subquery(sittings.values("event").annotate(d=Min("date")).values("d")[:1])
+    last = Subquery(sittings.values("event").annotate(d=Max("date")).values("d")[:1])
+    active = trainee_scope(user).filter(on_books_during_q(first, last))
     by_sub = list(
         base.values("trainee__subdistrict_id", "trainee__subdistrict__name")
         .annotate(**_counts())

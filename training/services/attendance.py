@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from accounts.models import Notification, Role, User
 from accounts.notifications import Message
 from audit.models import AuditAction
 from audit.services import audit_record
+from trainees.populations import on_books_q
 
 from ..models import Attendance, AttendanceStatus, CreditPolicy, Enrolment, Sitting
 from ..selectors import enrolment_scope
@@ -133,10 +134,21 @@ def attendance_mark(
         raise ValidationError(_("出勤状态无效。"))
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise ValidationError(_("出勤状态无效。"))
+    # Nobody is marked for a sitting held before they joined or after they left (DOMAIN.md):
+    # an explicit mark for such a worker is refused, `fill` passes over them.
     rows = (
         enrolment_scope(actor)
         .filter(sitting=sitting)
-        .values_list("pk", "attendance__pk", "attendance__status", "trainee_id", "trainee__name")
+        .annotate(
+            on_books=Case(
+                When(on_books_q(sitting.date, "trainee__"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list(
+            "pk", "attendance__pk", "attendance__status", "trainee_id", "trainee__name", "on_books"
+        )
     )
     policy = credit_policy()
     hours = sitting.event.credited_hours
@@ -144,8 +156,17 @@ def attendance_mark(
     to_update: dict[str, list[int]] = defaultdict(list)
     corrected: dict[str, list[str]] = {}
     seen = 0
-    for enrolment_id, attendance_id, current, trainee_id, name in rows:
+    rows = list(rows)
+    off_books = [row[4] for row in rows if not row[5] and row[0] in marks]
+    if off_books:
+        raise ValidationError(
+            _("%(names)s 在 %(date)s 不在册（尚未入职或已离职），不能登记出勤。")
+            % {"names": "、".join(off_books), "date": sitting.date.isoformat()}
+        )
+    for enrolment_id, attendance_id, current, trainee_id, name, on_books in rows:
         status = marks.get(enrolment_id)
+        if not on_books:
+            continue
         if status:
             seen += 1
         elif attendance_id is None and fill:
