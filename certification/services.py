@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -286,8 +287,11 @@ def registration_renew(
     """Re-registration, filed in the notice window before expiry (or after a lapse).
 
     Needs the level's continuing-education hours (72 or 90) in the period that is ending,
-    counted from Dudao training that counts as CE plus external hours with evidence. The new
-    period follows the old one without a gap, or starts on the filing date after a lapse.
+    counted from Dudao training that counts as CE plus external hours with evidence, earned
+    by the filing date: hours as of a date count only what was earned by then (DOMAIN.md,
+    "Training counts for who was there then"), so a sitting booked after the filing cannot
+    carry it. The new period follows the old one without a gap, or starts on the filing date
+    after a lapse.
     """
     _require_manager(actor, certificate.trainee)
     level = certificate.level
@@ -304,8 +308,9 @@ def registration_renew(
                 ]
             }
         )
+    # Within the ending period, up to the filing date (or its last day, after a lapse).
     hours = ce_hours_in_period(
-        trainee_id=certificate.trainee_id, start=last.starts_on, end=last.ends_on
+        trainee_id=certificate.trainee_id, start=last.starts_on, end=min(last.ends_on, filed_on)
     )
     if hours["total"] < level.ce_hours:
         raise ValidationError(
@@ -314,11 +319,13 @@ def registration_renew(
                 "外部 %(external)s），%(level)s需 %(need)s 学时。"
             )
             % {
-                "have": hours["total"],
-                "dudao": hours["dudao"],
-                "external": hours["external"],
+                # floatformat -1: "40", "40.5" — the same on SQLite (floats) and PostgreSQL
+                # (decimals, which would read "40.0").
+                "have": floatformat(hours["total"], -1),
+                "dudao": floatformat(hours["dudao"], -1),
+                "external": floatformat(hours["external"], -1),
                 "level": level.name,
-                "need": level.ce_hours,
+                "need": floatformat(level.ce_hours, -1),
             }
         )
     starts_on = max(last.ends_on + dt.timedelta(days=1), filed_on)

@@ -16,6 +16,8 @@ from trainees.forms import StatusForm
 from trainees.identity import id_number_for, mobile_for
 from trainees.selectors import get_trainee_for_user
 
+from .timeline import worker_timeline
+
 
 def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk)
@@ -39,6 +41,7 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": can_manage_workers(user),
             "status_form": StatusForm(initial={"status": trainee.status}),
+            "timeline": worker_timeline(trainee=trainee, assignments=assignments),
             "cert": worker_certification(trainee=trainee, on=timezone.localdate()),
         },
     )

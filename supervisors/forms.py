@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,20 @@ from core.dates import DateWindow
 from trainees.forms import DateInput
 
 from .models import SupervisionMode, Supervisor
+
+
+class CoverageDateForm(forms.Form):
+    """The coverage board's as-of date (`?on=`), in the window every date parameter uses."""
+
+    on = forms.DateField(
+        label=_("统计日期"), widget=DateInput(), required=False, validators=[DateWindow()]
+    )
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The valid date, or `today` (an invalid one keeps its message beside the field)."""
+        if self.is_bound and self.is_valid() and self.cleaned_data["on"]:
+            return self.cleaned_data["on"]
+        return today
 
 
 class AssignmentForm(forms.Form):

@@ -27,10 +27,12 @@ def supervised_trainee_ids(user: User) -> QuerySet:
     )
 
 
-def _active_load() -> Subquery:
+def _active_load(on: dt.date | None = None) -> Subquery:
+    """A supervisor's number of pairings: open ones, or those in force on `on` when given."""
+    pairings = paired_on_q(on) if on is not None else Q(ended_on__isnull=True)
     return Coalesce(
         Subquery(
-            Assignment.objects.filter(supervisor=OuterRef("pk"), ended_on__isnull=True)
+            Assignment.objects.filter(pairings, supervisor=OuterRef("pk"))
             .values("supervisor")
             .annotate(c=Count("pk"))
             .values("c")[:1],
@@ -139,7 +141,8 @@ def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
     )
     team = (
         Supervisor.objects.filter(is_active=True, home_subdistrict__in=subdistrict_scope(user))
-        .annotate(load=_active_load())
+        # Loads as of the board's date; the team itself (is_active, capacity) has no history.
+        .annotate(load=_active_load(on))
         .values("home_subdistrict_id")
         .annotate(
             members=Count("pk"),

@@ -24,7 +24,7 @@ from core.spreadsheets import spreadsheet_response
 from trainees.selectors import get_trainee_for_user
 
 from .filters import AssignmentFilter, SupervisorFilter
-from .forms import AssignmentEndForm, AssignmentForm
+from .forms import AssignmentEndForm, AssignmentForm, CoverageDateForm
 from .models import Assignment
 from .selectors import (
     assignment_list,
@@ -227,6 +227,10 @@ def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(sees_team)
 def coverage_view(request: HttpRequest) -> HttpResponse:
+    form = CoverageDateForm(request.GET or None)
+    on = form.as_of(timezone.localdate())
     return render(
-        request, "supervisors/coverage.html", {"board": coverage_board(user=request.user)}
+        request,
+        "supervisors/coverage.html",
+        {"board": coverage_board(user=request.user, on=on), "form": form},
     )
