@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,12 +108,14 @@ def payloads(world) -> SimpleNamespace:
         session = make_session(w.supervisor, [worker])
         session.topic = session.place = session.raised = payload
         session.save()
+        # The current period ends in about 60 days, whatever today is: due within the
+        # level's notice window, and short of CE hours.
+        current = timezone.localdate() - dt.timedelta(days=3 * 365 - 60)
         certify(
             worker,
             "assistant",
-            dt.date(2020, 11, 1),
-            # The current period ends within 90 days: due, and short of CE hours.
-            registrations=[dt.date(2021, 1, 5), dt.date(2024, 1, 5)],
+            current - dt.timedelta(days=3 * 365 + 60),
+            registrations=[current - dt.timedelta(days=3 * 365), current],
         )
     event = make_event(organiser=w.a, kind=TrainingKind.SUBDISTRICT, title=PAYLOADS[0])
     sitting = make_sitting(event, day=dt.date(2026, 6, 10))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.models import Certificate, RateTarget
 from tests.certification.conftest import certify, random_district
@@ -13,12 +14,13 @@ LISTS = ("certified-list", "registration-list", "ce-list", "pipeline-list")
 
 @pytest.fixture
 def certs(world):
-    today = dt.date.today()
+    today = timezone.localdate()
     a = certify(
         world.worker,
         "assistant",
         dt.date(2022, 6, 18),
-        registrations=[today.replace(year=today.year - 2)],
+        # Two years ago (not today.replace(year=…), which has no 29 February to land on).
+        registrations=[today - dt.timedelta(days=2 * 365)],
     )
     b = certify(
         world.worker_b, "intermediate", dt.date(2021, 11, 13), registrations=[dt.date(2022, 1, 5)]
