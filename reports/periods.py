@@ -114,9 +114,10 @@ def period_containing(kind: str, day: dt.date) -> Period:
 
 
 def latest_complete_period(kind: str, today: dt.date) -> Period:
-    """The last period of this kind that ended before today (or ends today)."""
+    """The last period of this kind whose last day is over: on a month's last day the month
+    is still running, as report_request holds (reports/services.py)."""
     period = period_containing(kind, today)
-    return period if period.end <= today else period.previous
+    return period if period.end < today else period.previous
 
 
 def age_cutoff(day: dt.date, years: int) -> dt.date:

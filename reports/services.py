@@ -61,7 +61,9 @@ def report_request(
         period = Period(period_kind, year, number)
     except ValueError as exc:
         raise ValidationError(_("报告周期不正确。")) from exc
-    if period.end > timezone.localdate():
+    # Its last day must be over too: a run is kept and given back for the same parameters,
+    # so one built on the last day would keep that day's figures half-counted for good.
+    if period.end >= timezone.localdate():
         raise ValidationError(_("该周期尚未结束，暂不能生成报表。"))
     run, created = ReportRun.objects.get_or_create(
         period_kind=period.kind,
