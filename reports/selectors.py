@@ -41,7 +41,7 @@ def home_figures(*, user: User) -> dict:
         total=Count("pk"),
         active=Count("pk", filter=active),
         on_books=Count("pk", filter=on_books),
-        on_leave=Count("pk", filter=on_books & Q(status=TraineeStatus.ON_LEAVE)),
+        on_leave=Count("pk", filter=on_books & ~active),
         left=Count("pk", filter=Q(status=TraineeStatus.LEFT)),
         party=Count("pk", filter=active & Q(political_status__in=["cpc", "cpc_probationary"])),
         college=Count("pk", filter=active & Q(education__in=_COLLEGE_OR_ABOVE)),

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.capabilities import scope_by_subdistrict, scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.selectors import subdistrict_scope
-from trainees.populations import ON_DUTY_NOTE, on_duty_q, paired_on_q
+from trainees.populations import ON_DUTY_NOTE, paired_on_q, period_on_duty_q, periods_on_duty
 
 from .models import Assignment, SupervisionMode, SupervisionPolicy, Supervisor
 
@@ -113,29 +113,32 @@ def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
     loads by home subdistrict, the district totals of supervisors, and the district's policy.
     """
     on = on or timezone.localdate()
-    active = on_duty_q(on, "trainees__")
+    # Each worker on duty on the date, in the subdistrict they were placed in then (the one
+    # period covering the date).
+    active = period_on_duty_q(on, "worker_periods__")
+    worker = "worker_periods__trainee"
     # The LEFT JOIN gives a worker without pairings NULL dates: require a real row.
     paired = (
         active
-        & Q(trainees__assignments__id__isnull=False)
-        & paired_on_q(on, "trainees__assignments__")
+        & Q(**{f"{worker}__assignments__id__isnull": False})
+        & paired_on_q(on, f"{worker}__assignments__")
     )
     rows = list(
         subdistrict_scope(user)
         .annotate(
-            workers=Count("trainees", filter=active, distinct=True),
-            covered=Count("trainees", filter=paired, distinct=True),
+            workers=Count(worker, filter=active, distinct=True),
+            covered=Count(worker, filter=paired, distinct=True),
             mentor=Count(
-                "trainees",
-                filter=paired & Q(trainees__assignments__mode=SupervisionMode.MENTOR),
+                worker,
+                filter=paired & Q(**{f"{worker}__assignments__mode": SupervisionMode.MENTOR}),
                 distinct=True,
             ),
             drill=Count(
-                "trainees",
-                filter=paired & Q(trainees__assignments__mode=SupervisionMode.DRILL),
+                worker,
+                filter=paired & Q(**{f"{worker}__assignments__mode": SupervisionMode.DRILL}),
                 distinct=True,
             ),
-            serving=Count("trainees__assignments__supervisor", filter=paired, distinct=True),
+            serving=Count(f"{worker}__assignments__supervisor", filter=paired, distinct=True),
         )
         .order_by("code")
     )
@@ -164,8 +167,11 @@ def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
     serving_total = (
         Assignment.objects.filter(
             paired_on_q(on),
-            on_duty_q(on, "trainee__"),
-            trainee__subdistrict__in=subdistrict_scope(user),
+            Exists(
+                periods_on_duty(on).filter(
+                    trainee_id=OuterRef("trainee_id"), subdistrict__in=subdistrict_scope(user)
+                )
+            ),
         )
         .values("supervisor")
         .distinct()

@@ -6,8 +6,9 @@ import factory
 from accounts.models import Role, User
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 from supervisors.models import Assignment, SupervisionMode, Supervisor
+from trainees.history import initial_period
 from trainees.identity import id_check_char
-from trainees.models import Education, Trainee
+from trainees.models import Education, Trainee, WorkerPeriod
 
 _sequence = itertools.count(1)
 
@@ -71,6 +72,20 @@ class TraineeFactory(factory.django.DjangoModelFactory):
     education = Education.BACHELOR
     started_community_work = dt.date(2012, 7, 1)
     joined = dt.date(2015, 3, 1)
+
+    @factory.post_generation
+    def periods(self, create, extracted, **kwargs):
+        """The worker's history, as the create service writes it (trainees.history)."""
+        if create:
+            with_periods([self])
+
+
+def with_periods(trainees):
+    """First periods for workers a test inserted in bulk (trainee_create writes them)."""
+    WorkerPeriod.objects.bulk_create(
+        [p for trainee in trainees for p in initial_period(trainee, actor=None)]
+    )
+    return trainees
 
 
 class SupervisorFactory(factory.django.DjangoModelFactory):

@@ -44,6 +44,45 @@ class TraineeStatus(models.TextChoices):
     LEFT = "left", _("已离职")
 
 
+class EmploymentState(models.TextChoices):
+    """A worker's state in one period of their history (DOMAIN.md, "Where a worker belongs")."""
+
+    ON_DUTY = "on_duty", _("在岗")
+    LEAVE = "leave", _("休假")
+    SECONDED = "seconded", _("借调")
+    LEFT = "left", _("离职")
+    RETIRED = "retired", _("退休")
+
+
+# 在册 (on the books): the states of a period in which the worker counts (trainees.populations).
+ON_BOOKS_STATES = (EmploymentState.ON_DUTY, EmploymentState.LEAVE, EmploymentState.SECONDED)
+OFF_BOOKS_STATES = (EmploymentState.LEFT, EmploymentState.RETIRED)
+
+
+class LeaveKind(models.TextChoices):
+    MATERNITY = "maternity", _("产假")
+    SICK = "sick", _("病假")
+    STUDY = "study", _("进修")
+    OTHER = "other", _("其他事假")
+
+
+class ChangeKind(models.TextChoices):
+    """What began a period: the change recorded on its first day."""
+
+    JOINED = "joined", _("入职")
+    TRANSFER = "transfer", _("调动")
+    POST = "post", _("岗位变动")
+    GRADE = "grade", _("调级")
+    LEAVE = "leave", _("休假")
+    RETURN = "return", _("返岗")
+    SECONDMENT = "secondment", _("借调")
+    LEFT = "left", _("离职")
+    RETIRED = "retired", _("退休")
+    REHIRED = "rehired", _("再次入职")
+    IMPORT = "import", _("名册导入")
+    MIGRATED = "migrated", _("原档案迁入")
+
+
 class CareerGrade(models.Model):
     """An editable grade of the career ladder (e.g. 三岗十八级, grades 1–18; 0 = not graded)."""
 
@@ -195,3 +234,87 @@ class Trainee(models.Model):
     def workplace(self) -> str:
         # str(): a lazy translation here reached openpyxl in exports, which cannot write it.
         return self.neighbourhood.name if self.neighbourhood_id else str(_("街道社区办"))
+
+
+class WorkerPeriod(models.Model):
+    """One period of a worker's history (一人一档): where they were placed, their post, grade and
+    employment state, from `starts_on` to `ends_on` (its last day, inclusive; empty = still so).
+
+    A worker's periods never overlap and leave no gap from the day they first joined: leaving
+    is a period too (离职/退休), open until they come back. Only `trainees.history` writes them;
+    the worker's own subdistrict, committee, post, grade, status, joined and left_on columns
+    are a copy of the period covering today, kept for lists and scoping. Every figure as of a
+    date reads the period covering that date (trainees.populations).
+    """
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.CASCADE, related_name="periods", verbose_name=_("社区工作者")
+    )
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        related_name="worker_periods",
+        verbose_name=_("街道（镇）"),
+    )
+    neighbourhood = models.ForeignKey(
+        "neighbourhoods.Neighbourhood",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="worker_periods",
+        verbose_name=_("居委会"),
+    )
+    post = models.CharField(_("岗位"), max_length=20, choices=Post.choices)
+    grade = models.ForeignKey(
+        CareerGrade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="worker_periods",
+        verbose_name=_("岗位等级"),
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=EmploymentState.choices)
+    leave_kind = models.CharField(
+        _("休假类别"), max_length=10, choices=LeaveKind.choices, blank=True
+    )
+    change = models.CharField(_("变动类型"), max_length=12, choices=ChangeKind.choices)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    document_no = models.CharField(_("文号"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["trainee_id", "starts_on"]
+        verbose_name = _("履历")
+        verbose_name_plural = _("履历")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "starts_on"], name="period_one_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="leave") | models.Q(leave_kind=""),
+                name="period_leave_kind_only_on_leave",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["starts_on", "ends_on"], name="period_dates"),
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.ends_on:%Y-%m-%d}" if self.ends_on else "…"
+        return f"{self.trainee} {self.starts_on:%Y-%m-%d}–{end} {self.get_state_display()}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import (
@@ -18,8 +19,15 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_diff, audit_record, audit_snapshot
 
+from .history import (
+    apply_plans,
+    history_change,
+    initial_period,
+    plan_columns,
+    sync_current,
+)
 from .identity import id_number_birth_date, id_number_gender, id_number_validate, mobile_validate
-from .models import Trainee, TraineeStatus
+from .models import ChangeKind, LeaveKind, Trainee, TraineeStatus, WorkerPeriod
 from .pii import id_number_hash
 
 EDITABLE_FIELDS = (
@@ -171,6 +179,7 @@ def trainee_create(*, actor: User, **fields: Any) -> Trainee:
     _check_rules(trainee, actor=actor)
     trainee.full_clean()
     trainee.save()
+    WorkerPeriod.objects.bulk_create(initial_period(trainee, actor=actor))
     after = audit_snapshot(trainee, AUDITED_FIELDS)
     audit_record(
         actor=actor,
@@ -187,14 +196,46 @@ def trainee_update(*, trainee: Trainee, actor: User, **fields: Any) -> Trainee:
     if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     before = audit_snapshot(trainee, AUDITED_FIELDS)
+    stored = stored_columns(trainee)
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(trainee, key, value)
     _check_rules(trainee, actor=actor)
     trainee.full_clean()
+    # A changed committee, post, grade or date joined is a change of the worker's history,
+    # effective today (trainees.history; a dated change with a reason is 办理变动).
+    plan = plan_columns(
+        list(trainee.periods.order_by("starts_on")),
+        old=stored,
+        new=trainee,
+        effective_on=timezone.localdate(),
+        actor=actor,
+    )
     trainee.save()
+    if plan is not None:
+        apply_plans([plan])
+        sync_current([trainee])
     _audit_update(trainee, actor, before)
     return trainee
+
+
+def stored_columns(trainee: Trainee) -> dict[str, Any]:
+    """The columns `plan_columns` compares, as stored (a bound form has already set new values
+    on the instance)."""
+    return (
+        Trainee.objects.filter(pk=trainee.pk)
+        .order_by()
+        .values(
+            "subdistrict_id",
+            "neighbourhood_id",
+            "post",
+            "grade_id",
+            "status",
+            "joined",
+            "left_on",
+        )
+        .get()
+    )
 
 
 def _audit_update(trainee: Trainee, actor: User, before: dict[str, Any]) -> None:
@@ -204,39 +245,59 @@ def _audit_update(trainee: Trainee, actor: User, before: dict[str, Any]) -> None
 
 
 @transaction.atomic
-def trainee_mark_left(*, trainee: Trainee, actor: User, left_on: dt.date) -> Trainee:
-    """Record that a worker left. The record stays: rates as of earlier dates still count them."""
+def trainee_mark_left(
+    *,
+    trainee: Trainee,
+    actor: User,
+    left_on: dt.date,
+    kind: str = ChangeKind.LEFT,
+    reason: str = "",
+    document_no: str = "",
+) -> Trainee:
+    """Record that a worker left (离职, or 退休 with kind=RETIRED) from `left_on`, their first day
+    off the books. The record stays: figures as of earlier dates still count them."""
     _require_editor(actor)
     if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     if left_on < trainee.joined:
         raise ValidationError({"left_on": [_("离职日期不能早于入职日期。")]})
-    if left_on > dt.date.today():
+    if left_on > timezone.localdate():
         raise ValidationError({"left_on": [_("离职日期不能晚于今天。")]})
-    before = audit_snapshot(trainee, AUDITED_FIELDS)
-    trainee.status = TraineeStatus.LEFT
-    trainee.left_on = left_on
-    trainee.full_clean()
-    trainee.save(update_fields=["status", "left_on", "updated_at"])
-    _audit_update(trainee, actor, before)
-    return trainee
+    return history_change(
+        trainee=trainee,
+        actor=actor,
+        kind=kind,
+        effective_on=left_on,
+        reason=reason,
+        document_no=document_no,
+    )
 
 
 @transaction.atomic
-def trainee_set_status(*, trainee: Trainee, actor: User, status: str) -> Trainee:
-    """Active or on leave; a worker who comes back clears the date left."""
+def trainee_set_status(
+    *, trainee: Trainee, actor: User, status: str, effective_on: dt.date | None = None
+) -> Trainee:
+    """On leave, back on duty, or back after leaving (re-hired), from `effective_on` (today)."""
     _require_editor(actor)
     if not manages_subdistrict(actor, trainee.subdistrict_id):
         raise PermissionDenied(_("只能管理本街道（镇）的社区工作者。"))
     if status == TraineeStatus.LEFT:
         raise ValidationError(_("请使用“办理离职”记录离职日期。"))
-    before = audit_snapshot(trainee, AUDITED_FIELDS)
-    trainee.status = status
-    trainee.left_on = None
-    trainee.full_clean()
-    trainee.save(update_fields=["status", "left_on", "updated_at"])
-    _audit_update(trainee, actor, before)
-    return trainee
+    if status == trainee.status:
+        return trainee
+    day = effective_on or timezone.localdate()
+    if status == TraineeStatus.ON_LEAVE:
+        if trainee.status == TraineeStatus.LEFT:
+            history_change(trainee=trainee, actor=actor, kind=ChangeKind.REHIRED, effective_on=day)
+        return history_change(
+            trainee=trainee,
+            actor=actor,
+            kind=ChangeKind.LEAVE,
+            effective_on=day,
+            leave_kind=LeaveKind.OTHER,
+        )
+    kind = ChangeKind.REHIRED if trainee.status == TraineeStatus.LEFT else ChangeKind.RETURN
+    return history_change(trainee=trainee, actor=actor, kind=kind, effective_on=day)
 
 
 @transaction.atomic

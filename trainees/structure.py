@@ -14,13 +14,14 @@ from neighbourhoods.models import Neighbourhood, Subdistrict
 from neighbourhoods.selectors import neighbourhood_scope, subdistrict_scope
 
 from .models import TraineeStatus
-from .populations import on_duty_q
+from .populations import period_on_duty_q
 from .selectors import trainee_list
 
 
 def _active() -> Q:
-    """The structure pages count workers 在岗 today (trainees.populations)."""
-    return on_duty_q(timezone.localdate(), "trainees__")
+    """The structure pages count workers 在岗 today, where they are placed today
+    (trainees.populations: one period per worker covers today)."""
+    return period_on_duty_q(timezone.localdate(), "worker_periods__")
 
 
 def subdistrict_list(*, user: User) -> QuerySet[Subdistrict]:
@@ -28,9 +29,11 @@ def subdistrict_list(*, user: User) -> QuerySet[Subdistrict]:
     active = _active()
     return subdistrict_scope(user).annotate(
         neighbourhood_count=Count("neighbourhoods", distinct=True),
-        active_count=Count("trainees", filter=active, distinct=True),
+        active_count=Count("worker_periods", filter=active, distinct=True),
         office_count=Count(
-            "trainees", filter=active & Q(trainees__neighbourhood__isnull=True), distinct=True
+            "worker_periods",
+            filter=active & Q(worker_periods__neighbourhood__isnull=True),
+            distinct=True,
         ),
     )
 
@@ -43,13 +46,14 @@ def neighbourhood_list(
         qs = qs.filter(subdistrict=subdistrict)
     active = _active()
     return qs.select_related("subdistrict").annotate(
-        active_count=Count("trainees", filter=active),
+        active_count=Count("worker_periods", filter=active),
         party_member_count=Count(
-            "trainees",
-            filter=active & Q(trainees__political_status__in=["cpc", "cpc_probationary"]),
+            "worker_periods",
+            filter=active
+            & Q(worker_periods__trainee__political_status__in=["cpc", "cpc_probationary"]),
         ),
         social_work_major_count=Count(
-            "trainees", filter=active & Q(trainees__major_is_social_work=True)
+            "worker_periods", filter=active & Q(worker_periods__trainee__major_is_social_work=True)
         ),
     )
 

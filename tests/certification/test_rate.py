@@ -16,6 +16,7 @@ from certification.selectors import (
 )
 from tests.certification.conftest import certify, random_district
 from trainees.models import Trainee
+from trainees.services import trainee_mark_left
 
 DATES = (dt.date(2018, 6, 30), dt.date(2022, 1, 1), dt.date(2026, 11, 1))
 
@@ -105,8 +106,12 @@ def test_trend_matches_the_rate_on_each_month_end(district):
 
 def test_worker_who_left_counts_until_the_day_they_left(world):
     certify(world.colleague, "assistant", dt.date(2020, 6, 20))
-    world.colleague.status, world.colleague.left_on = "left", dt.date(2023, 3, 31)
-    world.colleague.save()
+    trainee_mark_left(
+        trainee=world.colleague,
+        actor=world.users.district,
+        left_on=dt.date(2023, 3, 31),
+        reason="补登离职",
+    )
     before = rate_overall(user=world.users.district, on=dt.date(2023, 3, 30))
     after = rate_overall(user=world.users.district, on=dt.date(2023, 3, 31))
     assert (before.active, before.certified) == (3, 1)

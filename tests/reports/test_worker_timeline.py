@@ -12,7 +12,7 @@ from tests.certification.conftest import certify
 from tests.certification.test_registration import attend
 from tests.factories import AssignmentFactory
 from tests.reports.conftest import log
-from trainees.models import Trainee
+from trainees.services import trainee_mark_left
 
 
 def history(world) -> None:
@@ -29,7 +29,12 @@ def history(world) -> None:
     log(
         world.supervisor, "mentor", dt.date(2025, 6, 10), [world.worker], status=SessionStatus.DRAFT
     )
-    Trainee.objects.filter(pk=world.worker.pk).update(status="left", left_on=dt.date(2026, 1, 31))
+    trainee_mark_left(
+        trainee=world.worker,
+        actor=world.users.district,
+        left_on=dt.date(2026, 1, 31),
+        reason="补登",
+    )
 
 
 def test_the_timeline_lists_the_workers_history_newest_first(world, client_for):

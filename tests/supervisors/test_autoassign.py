@@ -29,6 +29,7 @@ from tests.factories import (
     SupervisorFactory,
     TraineeFactory,
     make_id_number,
+    with_periods,
 )
 from trainees.models import Trainee
 
@@ -238,19 +239,21 @@ def test_a_district_sized_input_stays_within_every_capacity():
 
 
 def add_workers(neighbourhood, n: int) -> None:
-    Trainee.objects.bulk_create(
-        Trainee(
-            name=f"待安排{i}",
-            gender="F",
-            birth_date=dt.date(1985, 1, 1 + i % 28),
-            id_number=make_id_number(dt.date(1985, 1, 1 + i % 28), "F"),
-            subdistrict=neighbourhood.subdistrict,
-            neighbourhood=neighbourhood,
-            education="bachelor",
-            started_community_work=dt.date(2010 + i % 16, 1, 1),
-            joined=dt.date(2012, 1, 1),
+    with_periods(
+        Trainee.objects.bulk_create(
+            Trainee(
+                name=f"待安排{i}",
+                gender="F",
+                birth_date=dt.date(1985, 1, 1 + i % 28),
+                id_number=make_id_number(dt.date(1985, 1, 1 + i % 28), "F"),
+                subdistrict=neighbourhood.subdistrict,
+                neighbourhood=neighbourhood,
+                education="bachelor",
+                started_community_work=dt.date(2010 + i % 16, 1, 1),
+                joined=dt.date(2012, 1, 1),
+            )
+            for i in range(n)
         )
-        for i in range(n)
     )
 
 

@@ -5,27 +5,29 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_id_number
+from tests.factories import make_id_number, with_periods
 from trainees.models import Trainee
 
 pytestmark = pytest.mark.django_db
 
 
 def add_workers(world, n: int) -> None:
-    Trainee.objects.bulk_create(
-        Trainee(
-            name=f"批量{i}",
-            gender="F",
-            birth_date=dt.date(1980 + i % 20, 1 + i % 12, 1 + i % 28),
-            id_number=make_id_number(dt.date(1980 + i % 20, 1 + i % 12, 1 + i % 28), "F"),
-            mobile=f"137{i:08d}",
-            subdistrict=world.a if i % 2 else world.b,
-            neighbourhood=world.na if i % 2 else world.nb,
-            education="bachelor",
-            started_community_work=dt.date(2010, 1, 1),
-            joined=dt.date(2012, 1, 1),
+    with_periods(
+        Trainee.objects.bulk_create(
+            Trainee(
+                name=f"批量{i}",
+                gender="F",
+                birth_date=dt.date(1980 + i % 20, 1 + i % 12, 1 + i % 28),
+                id_number=make_id_number(dt.date(1980 + i % 20, 1 + i % 12, 1 + i % 28), "F"),
+                mobile=f"137{i:08d}",
+                subdistrict=world.a if i % 2 else world.b,
+                neighbourhood=world.na if i % 2 else world.nb,
+                education="bachelor",
+                started_community_work=dt.date(2010, 1, 1),
+                joined=dt.date(2012, 1, 1),
+            )
+            for i in range(n)
         )
-        for i in range(n)
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from neighbourhoods.models import Neighbourhood
+from tests.factories import with_periods
 from trainees.identity import id_check_char
 from trainees.models import Education, Trainee
 from training.models import Enrolment, Sitting, TrainingEvent, TrainingKind
@@ -66,7 +67,7 @@ def many_workers(n: int, neighbourhoods: list[Neighbourhood]) -> list[Trainee]:
                 joined=dt.date(2015, 1, 1),
             )
         )
-    return Trainee.objects.bulk_create(rows, batch_size=500)
+    return with_periods(Trainee.objects.bulk_create(rows, batch_size=500))
 
 
 @pytest.fixture
