@@ -17,4 +17,6 @@ class CertificationConfig(AppConfig):
 
         ce_period_source_register(worker_ce_period)
         # Training's "not yet certified" audience asks here who holds a certificate.
-        certificate_holders_register(lambda: Certificate.objects.values("trainee_id"))
+        certificate_holders_register(
+            lambda on: Certificate.objects.filter(date_issued__lte=on).values("trainee_id")
+        )

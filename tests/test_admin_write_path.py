@@ -76,6 +76,7 @@ ADMINS: dict[str, tuple[str, str]] = {
     "otp_totp.TOTPDevice": (SIGN_IN, "a lost phone's device is deleted here"),
     "accounts.User": (SIGN_IN, "logins are managed only here; the model's validation"),
     "accounts.Notification": (READ_ONLY, "sent by the reminders and services"),
+    "trainees.WorkerPeriod": (READ_ONLY, "trainees.history, the worker's page (办理变动)"),
     # Places and the career ladder
     "neighbourhoods.Subdistrict": (POLICY, "the district's subdistricts"),
     "neighbourhoods.Neighbourhood": (POLICY, "committees and their housing types"),

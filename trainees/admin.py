@@ -2,11 +2,13 @@ from functools import partialmethod
 from typing import Any
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 
 from .forms import TraineeForm
-from .models import CareerGrade, Trainee
+from .models import CareerGrade, Trainee, WorkerPeriod
 from .selectors import trainee_search_q
 from .services import EDITABLE_FIELDS, trainee_create, trainee_link_login, trainee_update
 
@@ -15,6 +17,28 @@ from .services import EDITABLE_FIELDS, trainee_create, trainee_link_login, train
 class CareerGradeAdmin(admin.ModelAdmin):
     list_display = ("level", "name")
     search_fields = ("name",)
+
+
+@admin.register(WorkerPeriod)
+class WorkerPeriodAdmin(ReadOnlyAdmin):
+    """Every worker's periods, to search and filter (e.g. all transfers of a year). Changed only
+    on the worker's page (办理变动)."""
+
+    list_display = (
+        "trainee",
+        "starts_on",
+        "ends_on",
+        "subdistrict",
+        "neighbourhood",
+        "post",
+        "state",
+        "change",
+        "document_no",
+    )
+    list_filter = ("change", "state", "subdistrict", "post")
+    search_fields = ("trainee__name", "document_no")
+    list_select_related = ("trainee", "subdistrict", "neighbourhood")
+    date_hierarchy = "starts_on"
 
 
 class TraineeAdminForm(TraineeForm):
@@ -39,8 +63,31 @@ class TraineeAdmin(ServiceAdmin):
     search_fields = ("name", "mobile")
     list_select_related = ("subdistrict", "neighbourhood")
     autocomplete_fields = ("neighbourhood", "user")
-    readonly_fields = ("status", "left_on")
+    readonly_fields = ("status", "left_on", "history")
     date_hierarchy = "joined"
+
+    @admin.display(description=_("履历"))
+    def history(self, obj: Trainee | None) -> str:
+        """The worker's periods, read-only (not an inline: its form would have to be posted
+        back with every save). Changes are recorded on the worker's page (办理变动)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = obj.periods.select_related("subdistrict", "neighbourhood").order_by("starts_on")
+        return format_html_join(
+            "",
+            "<div>{} – {}　{} {}　{}　{}</div>",
+            (
+                (
+                    f"{p.starts_on:%Y-%m-%d}",
+                    f"{p.ends_on:%Y-%m-%d}" if p.ends_on else "",
+                    p.subdistrict.name,
+                    p.neighbourhood.name if p.neighbourhood_id else _("街道社区办"),
+                    p.get_post_display(),
+                    p.get_state_display(),
+                )
+                for p in rows
+            ),
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

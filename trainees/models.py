@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .pii import id_number_hash, id_number_tail, pii_decrypt, pii_encrypt
@@ -217,7 +218,7 @@ class Trainee(models.Model):
 
     @property
     def age(self) -> int:
-        return self.age_on(dt.date.today())
+        return self.age_on(timezone.localdate())
 
     def service_years_on(self, day: dt.date) -> int:
         """Completed years of community work (工龄), up to the day or the date left."""
@@ -228,7 +229,7 @@ class Trainee(models.Model):
 
     @property
     def service_years(self) -> int:
-        return self.service_years_on(dt.date.today())
+        return self.service_years_on(timezone.localdate())
 
     @property
     def workplace(self) -> str:

@@ -71,7 +71,12 @@ def periods_on_duty(day: dt.date) -> QuerySet[WorkerPeriod]:
 
 
 def _ref(prefix: str) -> OuterRef:
-    return OuterRef(f"{prefix}pk" if prefix else "pk")
+    """The worker's id in the outer query: `pk` on workers, `trainee_id` for "trainee__" (the
+    foreign key's own column, so no join is added). A to-many prefix ("trainees__") cannot
+    work inside an aggregate: count periods instead (`period_*_q` with "worker_periods__")."""
+    if not prefix:
+        return OuterRef("pk")
+    return OuterRef(f"{prefix[:-2]}_id")
 
 
 def on_books_q(day: dt.date, prefix: str = "") -> Q:

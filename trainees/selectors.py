@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import can_manage_workers, scope_by_subdistrict
 from accounts.models import User
 
-from .models import Trainee
+from .models import ON_BOOKS_STATES, Trainee, WorkerPeriod
 
 
 def trainee_scope(user: User) -> QuerySet[Trainee]:
@@ -24,6 +24,20 @@ def trainee_scope(user: User) -> QuerySet[Trainee]:
         return qs.filter(pk__in=paired.values("trainee_id"))
     if user.is_worker:
         return qs.filter(user=user)
+    return scope_by_subdistrict(qs, user)
+
+
+def period_scope(user: User) -> QuerySet[WorkerPeriod]:
+    """The periods on the books (在册) that this user's figures count, on any date: a
+    subdistrict office counts whoever was placed in its subdistrict on the date (a worker who
+    moved away since is still in its past figures, and not in the new one's); a supervisor and
+    a worker, the workers `trainee_scope` gives them. Add `period_covers_q(d)` for a date
+    (trainees.populations) — one row per worker then."""
+    qs = WorkerPeriod.objects.filter(state__in=ON_BOOKS_STATES).order_by()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_supervisor or user.is_worker:
+        return qs.filter(trainee__in=trainee_scope(user))
     return scope_by_subdistrict(qs, user)
 
 

@@ -1,9 +1,12 @@
 """The certified-on-duty rate (持证上岗率) and the registered rate (有效登记率), as of a date.
 
-Scope: every query starts from `trainee_scope(user)`, so a subdistrict administrator sees only
-their subdistrict, a supervisor their own trainees and a worker themself. The rate is
-historically correct (see `population`). Each figure is a database aggregate; each breakdown
-is one query.
+Every figure is as of a date and counts each worker where they belonged on it: the queries run
+over the workers' periods (trainees.populations — one period per worker 在册 covers a date),
+so a breakdown by subdistrict, committee, housing type or post uses the placement and post of
+that day, and a worker who moved, went on leave, left or came back counts as they were then.
+Scope: `period_scope(user)` — a subdistrict administrator counts the workers placed in their
+subdistrict on the date, a supervisor their own trainees and a worker themself. Each figure
+is a database aggregate; each breakdown is one query.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 from neighbourhoods.selectors import subdistrict_scope
-from trainees.models import Post, Trainee
-from trainees.selectors import trainee_scope
+from trainees.models import Post, WorkerPeriod
+from trainees.populations import period_covers_q
+from trainees.selectors import period_scope
 
 from ..models import Certificate, Level, RateBasis, RateTarget
 from ..rules import add_months
 from .population import (
-    active_on_q,
     certificate_held_q,
     held_on,
     levels_by_rank,
@@ -47,7 +50,8 @@ class RateFilters:
     housing_type: str = ""
     post: str = ""
 
-    def apply(self, qs: QuerySet[Trainee]) -> QuerySet[Trainee]:
+    def apply(self, qs: QuerySet[WorkerPeriod]) -> QuerySet[WorkerPeriod]:
+        """Narrow periods (placement and post as of each period)."""
         if self.subdistrict_id:
             qs = qs.filter(subdistrict_id=self.subdistrict_id)
         if self.neighbourhood_id:
@@ -83,9 +87,16 @@ class RateRow:
         return self._pct(self.registered, self.active)
 
 
-def _scoped(user: User, filters: RateFilters | None) -> QuerySet[Trainee]:
-    qs = trainee_scope(user)
-    return (filters or RateFilters()).apply(qs)
+def _scoped(user: User, filters: RateFilters | None) -> QuerySet[WorkerPeriod]:
+    return (filters or RateFilters()).apply(period_scope(user))
+
+
+def _on(user: User, on: dt.date, filters: RateFilters | None) -> QuerySet[WorkerPeriod]:
+    """One row per worker 在册 on the date, where they belonged then, within scope and filters."""
+    return _scoped(user, filters).filter(period_covers_q(on))
+
+
+WORKER = "trainee_id"  # the outer reference of `held_on` / `registered_on` on a period
 
 
 def check_filters_in_scope(user: User, filters: RateFilters) -> None:
@@ -109,14 +120,10 @@ def check_filters_in_scope(user: User, filters: RateFilters) -> None:
 
 def rate_overall(*, user: User, on: dt.date, filters: RateFilters | None = None) -> RateRow:
     """Active, certified and registered workers on a date: one query."""
-    totals = (
-        _scoped(user, filters)
-        .filter(active_on_q(on))
-        .aggregate(
-            active=Count("pk"),
-            certified=Count("pk", filter=held_on(on)),
-            registered=Count("pk", filter=registered_on(on)),
-        )
+    totals = _on(user, on, filters).aggregate(
+        active=Count("pk"),
+        certified=Count("pk", filter=held_on(on, WORKER)),
+        registered=Count("pk", filter=registered_on(on, WORKER)),
     )
     return RateRow(None, _("全区") if user.sees_whole_district else _("合计"), **totals)
 
@@ -130,11 +137,11 @@ def rate_by(
     levels: list[Level] | None = None,
 ) -> list[RateRow]:
     """The rate broken down by one dimension: one GROUP BY query (levels: one more, cached)."""
-    qs = _scoped(user, filters).filter(active_on_q(on))
+    qs = _on(user, on, filters)
     counts = {
         "active": Count("pk"),
-        "certified": Count("pk", filter=held_on(on)),
-        "registered": Count("pk", filter=registered_on(on)),
+        "certified": Count("pk", filter=held_on(on, WORKER)),
+        "registered": Count("pk", filter=registered_on(on, WORKER)),
     }
     if dimension == "subdistrict":
         rows = qs.values("subdistrict_id", "subdistrict__name", "subdistrict__code").annotate(
@@ -203,14 +210,14 @@ def rate_by(
     if dimension == "level":
         # The highest level each active worker holds on the date; "none" for the rest.
         top = (
-            Certificate.objects.filter(certificate_held_q(on), trainee_id=OuterRef("pk"))
+            Certificate.objects.filter(certificate_held_q(on), trainee_id=OuterRef(WORKER))
             .order_by("-level__rank")
             .values("level__rank")[:1]
         )
         rows = (
             qs.annotate(top_rank=Subquery(top, output_field=IntegerField()))
             .values("top_rank")
-            .annotate(active=Count("pk"), registered=Count("pk", filter=registered_on(on)))
+            .annotate(active=Count("pk"), registered=Count("pk", filter=registered_on(on, WORKER)))
         )
         by_rank = {r["top_rank"]: r for r in rows}
         levels = levels if levels is not None else levels_by_rank()
@@ -236,26 +243,28 @@ def rate_trend(
 ) -> list[RateRow]:
     """The rate at each month end: one query, three conditional counts per month.
 
-    The date each worker first held a certificate (its certificate date, not the exam day) is a
-    per-row subquery computed once (the aggregate wraps the annotated rows), so "held on m" is a
-    comparison, not a lookup per month.
+    The rows are the periods on the books that touch the months; at each month end the one
+    period covering it counts the worker, with the placement and post of that day (the filters
+    apply to each period). The date each worker first held a certificate (its certificate
+    date, not the exam day) is a per-row subquery computed once (the aggregate wraps the
+    annotated rows), so "held on m" is a comparison, not a lookup per month.
     """
     days = month_ends(until, months)
     first_held = (
-        Certificate.objects.filter(trainee_id=OuterRef("pk"))
+        Certificate.objects.filter(trainee_id=OuterRef(WORKER))
         .order_by("date_issued")
         .values("date_issued")[:1]
     )
     qs = (
         _scoped(user, filters)
-        .filter(joined__lte=days[-1])
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=days[0]))
+        .filter(starts_on__lte=days[-1])
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=days[0]))
         .annotate(first_held=Subquery(first_held, output_field=DateField()))
-        .annotate(**{f"reg{i}": registered_on(day) for i, day in enumerate(days)})
+        .annotate(**{f"reg{i}": registered_on(day, WORKER) for i, day in enumerate(days)})
     )
     aggregates = {}
     for i, day in enumerate(days):
-        active = active_on_q(day)
+        active = period_covers_q(day)
         aggregates[f"a{i}"] = Count("pk", filter=active)
         aggregates[f"c{i}"] = Count("pk", filter=active & Q(first_held__lte=day))
         aggregates[f"r{i}"] = Count("pk", filter=active & Q(**{f"reg{i}": True}))

@@ -300,3 +300,13 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 60 * 60 * 12},
     },
 }
+
+# A worker's own columns follow their history's period covering today (trainees.history):
+# changes dated ahead take effect within hours of their day beginning (idempotent).
+CELERY_BEAT_SCHEDULE |= {
+    "trainees-apply-dated-changes": {
+        "task": "trainees.tasks.apply_dated_changes",
+        "schedule": 60 * 60 * 3,
+        "options": {"expires": 60 * 60 * 2},
+    },
+}

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -224,13 +225,27 @@ def test_mark_left_keeps_the_record_with_the_date(world, client_for):
     client = client_for(world.users.admin_a)
     page = client.get(reverse("trainees:mark-left", args=[world.colleague.pk]))
     assert page.status_code == 200  # a confirmation page comes first
+    left_on = timezone.localdate() - dt.timedelta(days=7)
     response = client.post(
-        reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": "2026-01-31"}
+        reverse("trainees:mark-left", args=[world.colleague.pk]), {"left_on": left_on.isoformat()}
     )
     assert response.status_code == 302
     world.colleague.refresh_from_db()
     assert world.colleague.status == TraineeStatus.LEFT
-    assert world.colleague.left_on == dt.date(2026, 1, 31)
+    assert world.colleague.left_on == left_on
+
+
+def test_a_subdistrict_office_cannot_backdate_a_leaving_by_months(world, client_for):
+    """Corrections further back than a month are the district's, with a reason (issue 12)."""
+    client = client_for(world.users.admin_a)
+    response = client.post(
+        reverse("trainees:mark-left", args=[world.colleague.pk]),
+        {"left_on": (timezone.localdate() - dt.timedelta(days=90)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert "须由区管理员办理" in response.content.decode()
+    world.colleague.refresh_from_db()
+    assert world.colleague.status == TraineeStatus.ACTIVE
 
 
 def test_mark_left_before_joining_is_refused(world, client_for):

@@ -167,6 +167,22 @@ def test_the_uncertified_audience_leaves_out_certificate_holders(world, monkeypa
         )
 
 
+def test_the_uncertified_audience_counts_certificates_held_on_the_events_first_day(world):
+    """A worker who passed but whose certificate dates from after the event still needs it
+    (issue 12: a certificate counts from its date, never from the exam day)."""
+    first_day = timezone.localdate() + dt.timedelta(days=10)
+    cert = certify(world.colleague, "assistant", timezone.localdate() - dt.timedelta(days=60))
+    type(cert).objects.filter(pk=cert.pk).update(date_issued=first_day + dt.timedelta(days=1))
+    event = make_event()
+    make_sitting(event, day=first_day)
+    enrolments_add_by_rule(event=event, actor=world.users.district, rule=AudienceRule.UNCERTIFIED)
+    assert "顾建国" in set(event.enrolments.values_list("trainee__name", flat=True))
+    later = make_event(title="再培训")
+    make_sitting(later, day=first_day + dt.timedelta(days=1))
+    enrolments_add_by_rule(event=later, actor=world.users.district, rule=AudienceRule.UNCERTIFIED)
+    assert "顾建国" not in set(later.enrolments.values_list("trainee__name", flat=True))
+
+
 def test_placement_is_balanced_by_subdistrict_within_capacity(world):
     committees = [world.na, world.nb]
     workers = many_workers(30, committees)  # 15 in A, 15 in B

@@ -1,5 +1,6 @@
 """Who is enrolled in an event (by rule or by hand) and in which sitting they are placed."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,12 +9,14 @@ from typing import Any, Protocol
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from neighbourhoods.models import Subdistrict
 from trainees.models import Trainee, TraineeStatus
+from trainees.populations import on_duty_q
 
 from ..models import Attendance, Enrolment, Sitting, TrainingEvent
 from ..selectors import can_manage_event
@@ -21,10 +24,10 @@ from .attendance import _chunks
 
 
 class CertificateHolders(Protocol):
-    """The workers who hold a social-work certificate, as a query of their ids (`trainee_id`),
-    used as a subquery."""
+    """The workers who hold a social-work certificate on a date (from the certificate's date,
+    not the exam day), as a query of their ids (`trainee_id`), used as a subquery."""
 
-    def __call__(self) -> QuerySet[Any]: ...
+    def __call__(self, on: dt.date) -> QuerySet[Any]: ...
 
 
 _HOLDERS: dict[str, CertificateHolders] = {}
@@ -70,8 +73,12 @@ def audience(
     housing_type: str = "",
     posts: Sequence[str] = (),
 ) -> QuerySet[Trainee]:
-    """Active workers the rule selects; a subdistrict's event only reaches its own workers."""
-    qs = Trainee.objects.filter(status=TraineeStatus.ACTIVE)
+    """Workers on duty (在岗) the rule selects; a subdistrict's event only reaches its own
+    workers. Both are as of the event's first day (today once it has begun): "not yet
+    certified" means holding no certificate then (a worker who passed but whose certificate is
+    still pending is among them)."""
+    first_day = _first_day(event)
+    qs = Trainee.objects.filter(on_duty_q(first_day))
     if event.organiser_id:
         qs = qs.filter(subdistrict_id=event.organiser_id)
     if rule == AudienceRule.SUBDISTRICT:
@@ -90,10 +97,16 @@ def audience(
         holders = _certificate_holders()
         if holders is None:
             raise ValidationError(_("证书数据尚未启用，不能按持证情况选择。"))
-        qs = qs.exclude(pk__in=holders())
+        qs = qs.exclude(pk__in=holders(first_day))
     elif rule != AudienceRule.ALL_ACTIVE:
         raise ValidationError(_("未知的报名规则。"))
     return qs
+
+
+def _first_day(event: TrainingEvent) -> dt.date:
+    """The event's first sitting, or today once it has begun or while it has no sittings."""
+    first = event.sittings.order_by("date").values_list("date", flat=True).first()
+    return max(first, timezone.localdate()) if first else timezone.localdate()
 
 
 @transaction.atomic
