@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from reports.homes import home
+from reports.personnel_file import worker_file_pdf
 from reports.worker_file import worker_file
 from trainees.urls import app_name as trainees_app
 from trainees.urls import urlpatterns as trainee_urls
@@ -14,10 +15,20 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     # The worker's page gathers every app's records of one person (reports/worker_file.py)
-    # but keeps its place among the roster's pages: /workers/<pk>/, "trainees:detail".
+    # but keeps its place among the roster's pages: /workers/<pk>/, "trainees:detail"; so
+    # does its printable personnel file (reports/personnel_file.py).
     path(
         "workers/",
-        include(([*trainee_urls, path("<int:pk>/", worker_file, name="detail")], trainees_app)),
+        include(
+            (
+                [
+                    *trainee_urls,
+                    path("<int:pk>/", worker_file, name="detail"),
+                    path("<int:pk>/file.pdf", worker_file_pdf, name="file-pdf"),
+                ],
+                trainees_app,
+            )
+        ),
     ),
     path("structure/", include("trainees.structure_urls")),
     path("supervisors/", include("supervisors.urls")),

@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     SUPERVISORS = "supervisors", _("督导师及督导关系")
     ATTENDANCE = "attendance", _("培训出勤")
     EXAMS = "exams", _("考试成绩")
+    CHANGES = "changes", _("人员变动")
 
 
 def _upload_to(run: "ImportRun", filename: str) -> str:

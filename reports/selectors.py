@@ -114,7 +114,8 @@ def cached_dashboard_figures(
     key = ":".join(
         (
             "dashboard-figures",
-            "v1",
+            # v2: workers counted where their history placed them on the date (issue 12).
+            "v2",
             get_language() or settings.LANGUAGE_CODE,
             period.kind,
             str(period.year),

@@ -13,6 +13,7 @@ from audit.services import audit_record
 from certification.selectors import worker_certification
 from supervisors.models import Assignment
 from trainees.forms import StatusForm
+from trainees.history import periods_of
 from trainees.identity import id_number_for, mobile_for
 from trainees.selectors import get_trainee_for_user
 
@@ -26,6 +27,8 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
     if full:
         audit_record(actor=user, action=AuditAction.UNMASK, obj=trainee)
     assignments = list(Assignment.objects.filter(trainee=trainee).select_related("supervisor"))
+    # One query feeds both the 履历 table and the timeline's changes.
+    periods = periods_of(trainee, viewer=user)
     return render(
         request,
         "trainees/detail.html",
@@ -41,7 +44,8 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
             "current_assignment": next((a for a in assignments if a.ended_on is None), None),
             "can_edit": can_manage_workers(user),
             "status_form": StatusForm(initial={"status": trainee.status}),
-            "timeline": worker_timeline(trainee=trainee, assignments=assignments),
+            "periods": periods,
+            "timeline": worker_timeline(trainee=trainee, assignments=assignments, periods=periods),
             "cert": worker_certification(trainee=trainee, on=timezone.localdate()),
         },
     )

@@ -18,7 +18,7 @@ from core.spreadsheets import xlsx_row
 from supervisors.models import Assignment
 
 from .figures import METRICS
-from .figures.common import Scope, active_on, paired_on
+from .figures.common import Scope, paired_on
 
 BOLD = Font(bold=True)
 HEAD = PatternFill("solid", fgColor="E8F0FB")
@@ -108,23 +108,31 @@ def _table(wb, title, f, section, cols) -> None:
 
 
 def _details(wb: Workbook, f: dict) -> None:
-    """Workers without a supervisor on the day: the list the offices act on."""
+    """Workers without a supervisor on the day: the list the offices act on, each with the
+    placement and post they had that day."""
     day = dt.date.fromisoformat(f["meta"]["as_of"])
     scope = Scope(f["meta"]["subdistrict_id"])
+    in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("trainee_id"))
     uncovered = (
-        scope.trainees()
-        .filter(active_on(day))
-        .exclude(Exists(Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("pk"))))
-        .select_related("subdistrict", "neighbourhood")
-        .order_by("subdistrict__code", "neighbourhood__name", "name")
+        scope.periods_on(day)
+        .exclude(Exists(in_force))
+        .select_related("trainee", "subdistrict", "neighbourhood")
+        .order_by("subdistrict__code", "neighbourhood__name", "trainee__name", "trainee_id")
     )
+    office = str(_("街道社区办"))
     _sheet(
         wb,
         _("未安排督导名单"),
         [_("街道（镇）"), _("居委会"), _("姓名"), _("岗位"), _("入职日期")],
         [
-            [t.subdistrict.name, t.workplace, t.name, t.get_post_display(), t.joined]
-            for t in uncovered.iterator(chunk_size=2000)
+            [
+                p.subdistrict.name,
+                p.neighbourhood.name if p.neighbourhood_id else office,
+                p.trainee.name,
+                p.get_post_display(),
+                p.trainee.joined,
+            ]
+            for p in uncovered.iterator(chunk_size=2000)
         ],
     )
 

@@ -164,6 +164,7 @@ FILTERED = [
 IMPORT_KINDS = [
     Target("workers", lambda o: {"kind": "workers"}, manages=MANAGERS),
     Target("attendance", lambda o: {"kind": "attendance"}, manages=MANAGERS),
+    Target("changes", lambda o: {"kind": "changes"}, manages=MANAGERS),
     # The supervisor team and its pairings are the district's.
     Target("supervisors", lambda o: {"kind": "supervisors"}, manages=DISTRICT),
 ]
@@ -275,6 +276,17 @@ def _trainee_data(o: SimpleNamespace, t: Target) -> dict:
     }
 
 
+def _change_data(o: SimpleNamespace, t: Target) -> dict:
+    return {
+        "kind": "transfer",
+        "effective_on": today(),
+        "subdistrict": o.world.b.pk,
+        "neighbourhood": o.world.nb.pk,
+        "reason": "篡改",
+        "document_no": "篡改",
+    }
+
+
 def _sitting_data(o: SimpleNamespace, t: Target) -> dict:
     return {
         "date": "2030-01-10",
@@ -331,6 +343,9 @@ TABLE: dict[str, Url] = {
     "trainees:update": Url(TRAINEE, SCOPED_WRITE, data=_trainee_data),
     "trainees:mark-left": Url(TRAINEE, SCOPED_WRITE, data=_trainee_data),
     "trainees:status": Url(TRAINEE, POST_ONLY, post=SCOPED_WRITE, data=_trainee_data),
+    "trainees:change": Url(TRAINEE, SCOPED_WRITE, data=_change_data),
+    # The personnel file prints what the worker's page shows, to whoever sees the page.
+    "trainees:file-pdf": Url(TRAINEE, SCOPED_OBJECT),
     # --- structure
     "structure:subdistrict-list": Url(NONE, ADMINS_ONLY),
     "structure:subdistrict-detail": Url(SUBDISTRICT, expect(ADMINS, role_first=True)),

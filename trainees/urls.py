@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.trainee_update_view, name="update"),
     path("<int:pk>/leave/", views.trainee_mark_left_view, name="mark-left"),
     path("<int:pk>/status/", views.trainee_status_view, name="status"),
+    path("<int:pk>/change/", views.trainee_change_view, name="change"),
 ]

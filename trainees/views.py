@@ -16,8 +16,10 @@ from core.spreadsheets import spreadsheet_response
 
 from .exports import roster_headers, roster_rows
 from .filters import TraineeFilter
-from .forms import MarkLeftForm, StatusForm, TraineeForm
+from .forms import CHANGE_FIELDS, ChangeForm, MarkLeftForm, StatusForm, TraineeForm
+from .history import history_change
 from .identity import id_number_normalise
+from .models import ChangeKind
 from .pii import id_number_hash
 from .selectors import get_trainee_for_user, trainee_list
 from .services import trainee_create, trainee_mark_left, trainee_set_status, trainee_update
@@ -119,25 +121,72 @@ def trainee_mark_left_view(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk, write=True)
     form = MarkLeftForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             trainee_mark_left(
-                trainee=trainee, actor=request.user, left_on=form.cleaned_data["left_on"]
+                trainee=trainee,
+                actor=request.user,
+                left_on=data["left_on"],
+                kind=data["kind"],
+                reason=data["reason"],
+                document_no=data["document_no"],
             )
+        except ValidationError as exc:
+            attach_service_errors(form, exc, rename={"effective_on": "left_on"})
+        else:
+            if data["kind"] == ChangeKind.RETIRED:
+                done = _("已为 %(name)s 办理退休。")
+            else:
+                done = _("已为 %(name)s 办理离职。")
+            messages.success(request, done % {"name": trainee.name})
+            return redirect("trainees:detail", pk=trainee.pk)
+    return render(request, "trainees/mark_left.html", {"form": form, "trainee": trainee})
+
+
+@require_http_methods(["GET", "POST"])
+def trainee_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """办理变动: one dated change of the worker's history (trainees.history)."""
+    trainee = get_trainee_for_user(request.user, pk, write=True)
+    form = ChangeForm(
+        request.POST or None,
+        trainee=trainee,
+        user=request.user,
+        initial={"kind": request.GET.get("kind", ""), "effective_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            history_change(trainee=trainee, actor=request.user, **form.change_arguments())
         except ValidationError as exc:
             attach_service_errors(form, exc)
         else:
-            messages.success(request, _("已为 %(name)s 办理离职。") % {"name": trainee.name})
+            messages.success(
+                request,
+                _("已为 %(name)s 登记%(kind)s。")
+                % {"name": trainee.name, "kind": ChangeKind(form.cleaned_data["kind"]).label},
+            )
             return redirect("trainees:detail", pk=trainee.pk)
-    return render(request, "trainees/mark_left.html", {"form": form, "trainee": trainee})
+    # Each optional field with the kinds that use it (the page's script shows only those).
+    conditional = [(form[name], " ".join(kinds)) for name, kinds in CHANGE_FIELDS.items()]
+    return render(
+        request,
+        "trainees/change.html",
+        {"form": form, "trainee": trainee, "conditional": conditional},
+    )
 
 
 @require_http_methods(["POST"])
 def trainee_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = get_trainee_for_user(request.user, pk, write=True)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        trainee_set_status(trainee=trainee, actor=request.user, status=form.cleaned_data["status"])
-        messages.success(request, _("状态已更新。"))
-    else:
+    if not form.is_valid():
         messages.error(request, _("状态无效。"))
+        return redirect("trainees:detail", pk=trainee.pk)
+    try:
+        trainee_set_status(trainee=trainee, actor=request.user, status=form.cleaned_data["status"])
+    except ValidationError as exc:
+        # A rule of the history (e.g. a change already recorded after today): said, not a 500.
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("状态已更新。"))
     return redirect("trainees:detail", pk=trainee.pk)

@@ -4,12 +4,14 @@ from django.http import Http404
 
 from .attendance import AttendanceKind
 from .base import ImportKindBase
+from .changes import ChangesKind
 from .exams import ExamsKind
 from .supervisors import SupervisorsKind
 from .workers import WorkersKind
 
 KINDS: dict[str, ImportKindBase] = {
-    kind.code: kind for kind in (WorkersKind(), SupervisorsKind(), AttendanceKind(), ExamsKind())
+    kind.code: kind
+    for kind in (WorkersKind(), ChangesKind(), SupervisorsKind(), AttendanceKind(), ExamsKind())
 }
 
 

@@ -17,7 +17,7 @@ from training.models import Attendance
 from ..periods import Period, PeriodKind
 from .certification import _target as rate_target
 from .certification import certification_figures, certified_q, rates_by_unit, registered_q
-from .common import Scope, active_on, fmt, paired_on, pct
+from .common import Scope, fmt, paired_on, pct
 from .supervision import growth_figures, supervision_figures
 from .training import training_figures
 from .workforce import workforce_figures
@@ -77,7 +77,8 @@ def _trend_points(period: Period) -> list[Period]:
 
 
 def trend_figures(scope: Scope, period: Period) -> list[dict]:
-    """Month by month: coverage and certified rate at the month's end, training that month.
+    """Month by month: coverage and certified rate at the month's end, training that month,
+    over the workers 在册 in the scope at the month's end (placed there then).
 
     One query per month (six for a month's report, twelve for a year's).
     """
@@ -85,27 +86,19 @@ def trend_figures(scope: Scope, period: Period) -> list[dict]:
     for month in _trend_points(period):
         day = month.end
         trained = Attendance.objects.filter(
-            trainee_id=OuterRef("pk"),
+            trainee_id=OuterRef("trainee_id"),
             sitting__date__gte=month.start,
             sitting__date__lte=day,
             credited_hours__gt=0,
         )
         # Conditions inside each Count: annotations used only in an aggregate() are dropped.
-        row = (
-            scope.trainees()
-            .filter(active_on(day))
-            .aggregate(
-                workers=Count("pk"),
-                covered=Count(
-                    "pk",
-                    filter=Q(
-                        Exists(Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("pk")))
-                    ),
-                ),
-                certified=Count("pk", filter=Q(certified_q(day))),
-                registered=Count("pk", filter=Q(registered_q(day))),
-                trained=Count("pk", filter=Q(Exists(trained))),
-            )
+        in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("trainee_id"))
+        row = scope.periods_on(day).aggregate(
+            workers=Count("pk"),
+            covered=Count("pk", filter=Q(Exists(in_force))),
+            certified=Count("pk", filter=Q(certified_q(day))),
+            registered=Count("pk", filter=Q(registered_q(day))),
+            trained=Count("pk", filter=Q(Exists(trained))),
         )
         points.append(
             {

@@ -1,11 +1,14 @@
 """Certification as of a period's end (DOMAIN.md "What certified means for the rate").
 
-- certified-on-duty rate (持证上岗率): active workers holding a certificate of any level passed
-  by the day ÷ active workers;
-- registered rate (有效登记率): active workers with a registration in force that day ÷ active;
+Every worker counts in the row (committee, housing type, post) of their placement on the day.
+
+- certified-on-duty rate (持证上岗率): workers 在册 holding a certificate of any level on the day
+  (from the certificate's date) ÷ workers 在册;
+- registered rate (有效登记率): workers 在册 with a registration in force that day ÷ 在册;
 - target and gap: the district's RateTarget of the period's year, on the basis it names;
-- exam results: subject results of the exams held in the period;
-- pipeline: active workers who may sit a level at the next exam and do not hold it
+- exam results: subject results of the exams held in the period (of the workers placed in the
+  scope on the exam day), and certificates dated in it (placed in the scope on that date);
+- pipeline: workers 在册 who may sit a level at the next exam and do not hold it
   (`certification.selectors.eligible_q`, the certification app's rules in SQL);
 - registrations due: registrations ending within the level's notice days after the day with
   no later one (待再登记), and holders whose registration has lapsed.
@@ -13,7 +16,7 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate, Level, RateTarget, Registration, SubjectResult
@@ -25,24 +28,26 @@ from certification.selectors import (
     rule_rows,
 )
 from neighbourhoods.models import HousingType
-from trainees.models import Post
+from trainees.models import Post, Trainee
 
 from ..periods import Period
-from .common import Scope, active_on, num, pct, unit_key
+from .common import Scope, num, pct, unit_key
 
 
 def certified_q(day: dt.date) -> Exists:
-    return held_on(day)
+    """On a query of periods: the worker holds a certificate on the day."""
+    return held_on(day, "trainee_id")
 
 
 def registered_q(day: dt.date) -> Exists:
-    return registered_on(day)
+    """On a query of periods: the worker's registration is in force on the day."""
+    return registered_on(day, "trainee_id")
 
 
 def _rate_rows(scope: Scope, day: dt.date, field: str) -> dict:
+    """Counts grouped by a field of the period covering the day (placement, post, …)."""
     rows = (
-        scope.trainees()
-        .filter(active_on(day))
+        scope.periods_on(day)
         .annotate(certified=certified_q(day), registered=registered_q(day))
         .values(field)
         .order_by()
@@ -110,7 +115,7 @@ def _target(period: Period, total: dict) -> dict:
 
 def _exam_results(scope: Scope, period: Period) -> dict:
     results = SubjectResult.objects.filter(
-        scope.q("attempt__trainee__"),
+        scope.placed_q(F("attempt__exam_year__exam_date"), "attempt__trainee__periods__"),
         attempt__exam_year__exam_date__gte=period.start,
         attempt__exam_year__exam_date__lte=period.end,
     )
@@ -131,7 +136,7 @@ def _exam_results(scope: Scope, period: Period) -> dict:
         {"level": r["level__name"], "n": r["n"]}
         for r in Certificate.objects.filter(
             # Counted by the certificate's date (发证日期), as the rates are.
-            scope.q("trainee__"),
+            scope.placed_q(F("date_issued")),
             date_issued__gte=period.start,
             date_issued__lte=period.end,
         )
@@ -157,7 +162,8 @@ def _pipeline(scope: Scope, day: dt.date) -> dict:
         )
         for level in levels
     }
-    found = scope.trainees().filter(active_on(day)).aggregate(**aggregates) if levels else {}
+    workers = Trainee.objects.filter(scope.on_books(day, "pk"))
+    found = workers.aggregate(**aggregates) if levels else {}
     return {
         "exam_year": exam_year,
         "levels": [
@@ -171,9 +177,9 @@ def _registrations(scope: Scope, day: dt.date) -> dict:
     later = Registration.objects.filter(
         certificate_id=OuterRef("certificate_id"), starts_on__gt=OuterRef("starts_on")
     )
-    latest = Registration.objects.filter(
-        scope.q("trainee__"), active_on(day, "trainee__"), starts_on__lte=day
-    ).exclude(Exists(later.filter(starts_on__lte=day)))
+    latest = Registration.objects.filter(scope.on_books(day), starts_on__lte=day).exclude(
+        Exists(later.filter(starts_on__lte=day))
+    )
     rows = []
     for level in Level.objects.order_by("rank"):
         horizon = day + dt.timedelta(days=level.renewal_notice_days)

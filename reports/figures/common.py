@@ -1,22 +1,32 @@
-"""What every part of the report shares: the scope, its units (rows) and "active on a day"."""
+"""What every part of the report shares: the scope, its units (rows) and who is counted.
+
+Every figure groups a worker by where they were placed on the figure's date, read from the
+period of their history covering it (trainees.populations), never from today's columns: a
+worker who moved from A to B counts in A before the move and in B from its date. Figures as of
+a day are queries over `Scope.periods_on(day)` (one row per worker 在册 then); figures over
+dated records (a supervision log, a mark, an exam) reach the worker's period covering the
+record's date through `Scope.placed_q` and group by `Scope.unit()`.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import Neighbourhood, Subdistrict
-from trainees.models import Trainee
-from trainees.populations import on_books_q, paired_on_q
+from trainees.models import WorkerPeriod
+from trainees.populations import (
+    paired_on_q,
+    period_covers_q,
+    period_on_books_q,
+    periods_on,
+)
 
 OFFICE = "office"  # the row of workers based in a subdistrict office (no committee)
-
-
-def active_on(day: dt.date, prefix: str = "") -> Q:
-    """The report's population: 在册 (on the books) that day (trainees.populations)."""
-    return on_books_q(day, prefix)
+# From a row with a `trainee` (a log's attendee, a mark, a pairing) to that worker's periods.
+PERIODS = "trainee__periods__"
 
 
 def paired_on(day: dt.date, prefix: str = "") -> Q:
@@ -34,7 +44,11 @@ def num(value: Decimal | float | int | None, places: int = 1) -> float:
 
 @dataclass(frozen=True)
 class Scope:
-    """The district (rows are subdistricts) or one subdistrict (rows are its committees)."""
+    """The district (rows are subdistricts) or one subdistrict (rows are its committees).
+
+    A worker is in a subdistrict's scope on a day when the period of their history covering
+    that day places them there.
+    """
 
     subdistrict_id: int | None = None
 
@@ -44,16 +58,37 @@ class Scope:
 
     @property
     def unit_field(self) -> str:
-        """The Trainee field whose value names a row of the unit tables."""
+        """The WorkerPeriod field whose value names a row of the unit tables."""
         return "subdistrict_id" if self.is_district else "neighbourhood_id"
 
     def q(self, prefix: str = "") -> Q:
+        """Periods placed in the scope (`prefix` leads from the queried model to a period)."""
         if self.is_district:
             return Q()
         return Q(**{f"{prefix}subdistrict_id": self.subdistrict_id})
 
-    def trainees(self) -> QuerySet[Trainee]:
-        return Trainee.objects.filter(self.q())
+    def unit(self, prefix: str = PERIODS) -> F:
+        """The row a joined period belongs to (group by it after `placed_q`/`on_books_q`)."""
+        return F(f"{prefix}{self.unit_field}")
+
+    def periods_on(self, day: dt.date) -> QuerySet[WorkerPeriod]:
+        """One row per worker 在册 on the day and placed in the scope then, carrying their
+        placement, post and grade on that day (`trainee__…` for the person)."""
+        return periods_on(day).filter(self.q())
+
+    def on_books(self, day: dt.date, ref: str = "trainee_id") -> Exists:
+        """The worker `ref` names in the outer query was 在册 in the scope on the day."""
+        return Exists(self.periods_on(day).filter(trainee_id=OuterRef(ref)))
+
+    def placed_q(self, day, prefix: str = PERIODS) -> Q:
+        """Through a join to the worker's periods: the one covering `day` (a date, or an
+        expression such as F("session__date") for a record's own date), placed in the scope.
+        Periods never overlap, so the join adds at most one row per record."""
+        return period_covers_q(day, prefix) & self.q(prefix)
+
+    def on_books_q(self, day: dt.date, prefix: str = PERIODS) -> Q:
+        """As `placed_q`, for a worker 在册 on the day."""
+        return period_on_books_q(day, prefix) & self.q(prefix)
 
     def units(self) -> list[dict]:
         """The rows, in the order offices print them (one query)."""

@@ -1,8 +1,9 @@
 """Supervision in a period: ratio and coverage as of its end, sessions and hours in it, the
 mentor/drill split, cadence compliance month by month, and growth per competency.
 
-Rules the figures follow:
-- coverage: workers active on the day with a pairing in force that day;
+Rules the figures follow (each worker in the row of the placement they had on the figure's
+date: the period's end for coverage, a log's own date, a month's last day for cadence):
+- coverage: workers 在册 on the day with a pairing in force that day;
 - ratio: covered workers ÷ supervisors serving them that day (the plan's 1:n is the
   district's SupervisionPolicy row; a finding compares the two);
 - sessions and hours: submitted (not draft) logs dated in the period that a worker of the row
@@ -44,17 +45,16 @@ from supervisors.models import Assignment, SupervisionMode
 from trainees.populations import paired_throughout_q
 
 from ..periods import Period
-from .common import Scope, active_on, num, paired_on, pct, unit_key
+from .common import Scope, num, paired_on, pct, unit_key
 
 SUBMITTED = ~Q(status=SessionStatus.DRAFT)
 
 
 def _coverage(scope: Scope, day: dt.date) -> tuple[dict, dict]:
     """Workers, covered (by mode) and serving supervisors per row, and district totals."""
-    in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("pk"))
+    in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("trainee_id"))
     rows = (
-        scope.trainees()
-        .filter(active_on(day))
+        scope.periods_on(day)
         .annotate(
             covered=Exists(in_force),
             mentor=Exists(in_force.filter(mode=SupervisionMode.MENTOR)),
@@ -70,15 +70,13 @@ def _coverage(scope: Scope, day: dt.date) -> tuple[dict, dict]:
         )
     )
     by_unit = {unit_key(r[scope.unit_field]): r for r in rows}
-    serving_qs = Assignment.objects.filter(
-        paired_on(day), active_on(day, "trainee__"), scope.q("trainee__")
-    )
+    serving_qs = Assignment.objects.filter(paired_on(day), scope.on_books_q(day))
     for r in (
-        serving_qs.values(f"trainee__{scope.unit_field}")
+        serving_qs.values(unit=scope.unit())
         .order_by()
         .annotate(n=Count("supervisor", distinct=True))
     ):
-        by_unit.setdefault(unit_key(r[f"trainee__{scope.unit_field}"]), {})["serving"] = r["n"]
+        by_unit.setdefault(unit_key(r["unit"]), {})["serving"] = r["n"]
     serving = serving_qs.aggregate(n=Count("supervisor", distinct=True))["n"]
     return by_unit, {"serving": serving}
 
@@ -87,7 +85,8 @@ def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
     """Sessions, hours and the mode split per row and in all: two queries.
 
     Per row, the distinct (row, log) pairs of the period are counted in one grouped query
-    over a derived table, so a group log counts once in each row it touched. (Subqueries per
+    over a derived table, so a group log counts once in each row it touched; each attendee is
+    in the row of their placement on the log's date. (Subqueries per
     row, as before, scanned the period's logs once per row and cost 0.18 s of the dashboard's
     0.56 s on PostgreSQL.)
     """
@@ -96,13 +95,13 @@ def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
     )
     pairs = (
         SessionAttendee.objects.filter(
-            scope.q("trainee__"),
+            scope.placed_q(F("session__date")),
             ~Q(session__status=SessionStatus.DRAFT),
             session__date__gte=period.start,
             session__date__lte=period.end,
         )
         .values(
-            unit=F(f"trainee__{scope.unit_field}"),
+            unit=scope.unit(),
             log=F("session_id"),
             minutes=F("session__duration_minutes"),
             mentor=Case(
@@ -125,9 +124,10 @@ def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
             unit_key(unit): {"sessions": n, "minutes": minutes, "mentor_sessions": mentor}
             for unit, n, minutes, mentor in cursor.fetchall()
         }
-    total = logs.filter(
-        Exists(SessionAttendee.objects.filter(scope.q("trainee__"), session=OuterRef("pk")))
-    ).aggregate(
+    attended_in_scope = SessionAttendee.objects.filter(
+        scope.placed_q(OuterRef("date")), session=OuterRef("pk")
+    )
+    total = logs.filter(Exists(attended_in_scope)).aggregate(
         sessions=Count("pk"),
         minutes=Coalesce(Sum("duration_minutes"), Value(0)),
         mentor_sessions=Count("pk", filter=Q(mode=SupervisionMode.MENTOR)),
@@ -136,7 +136,9 @@ def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
 
 
 def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
-    """Pairing-months that met the cadence, per row and per month: one query per month."""
+    """Pairing-months that met the cadence, per row and per month: one query per month.
+
+    A pairing-month is in the row of the worker's placement on the month's last day."""
     policy = cadence_policy()
     required = Case(
         When(mode=SupervisionMode.DRILL, then=Value(policy.drill_min_per_month)),
@@ -160,23 +162,19 @@ def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
             .annotate(n=Count("pk"))
             .values("n")
         )
-        field = f"trainee__{scope.unit_field}"
         rows = (
-            Assignment.objects.filter(
-                scope.q("trainee__"),
-                paired_throughout_q(start, end),
-            )
+            Assignment.objects.filter(scope.placed_q(end), paired_throughout_q(start, end))
             .annotate(
                 attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
                 required=required,
             )
-            .values(field)
+            .values(unit=scope.unit())
             .order_by()
             .annotate(pairs=Count("pk"), met=Count("pk", filter=Q(attended__gte=F("required"))))
         )
         month = {"month": start.isoformat(), "pairs": 0, "met": 0}
         for r in rows:
-            row = by_unit.setdefault(unit_key(r[field]), {"pairs": 0, "met": 0})
+            row = by_unit.setdefault(unit_key(r["unit"]), {"pairs": 0, "met": 0})
             row["pairs"] += r["pairs"]
             row["met"] += r["met"]
             month["pairs"] += r["pairs"]
@@ -188,11 +186,12 @@ def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
 
 
 def growth_figures(scope: Scope, period: Period) -> dict:
-    """Average drill score per competency, first vs last window of the period (one query)."""
+    """Average drill score per competency, first vs last window of the period (one query);
+    the scores of workers placed in the scope on the session's date."""
     (f_start, f_end), (l_start, l_end) = period.growth_windows()
     rows = (
         DrillScore.objects.filter(
-            scope.q("trainee__"),
+            scope.placed_q(F("session__date")),
             ~Q(session__status=SessionStatus.DRAFT),
             session__date__gte=period.start,
             session__date__lte=period.end,

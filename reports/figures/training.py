@@ -1,19 +1,21 @@
 """Training in a period: coverage, credited hours and attendance.
 
-- coverage: workers active at the period's end credited with hours for a sitting in it;
+- coverage: workers 在册 at the period's end credited with hours for a sitting in it, in the
+  row of their placement on that day;
 - hours: the hours credited to those workers for sittings in the period (all training, not
   only continuing-education events), via `training.selectors.hours`;
 - attendance: of the attendances marked for sittings in the period, the share present, late
-  or leaving early (absent and excused are not attended).
+  or leaving early (absent and excused are not attended), each mark in the row of the
+  worker's placement on the sitting's date.
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from training.models import Attendance, AttendanceStatus
-from training.selectors import training_hours_subquery
+from training.selectors import training_hours_subquery_for
 
 from ..periods import Period
-from .common import Scope, active_on, num, pct, unit_key
+from .common import Scope, num, pct, unit_key
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY]
 
@@ -34,22 +36,25 @@ def _row(workers: int, trained: int, hours, marked: int, attended: int) -> dict:
 def training_figures(scope: Scope, period: Period, units: list[dict]) -> dict:
     """Three queries: coverage and hours per row, attendance per row, events in the period."""
     field = scope.unit_field
-    hours = training_hours_subquery(start=period.start, end=period.end, ce_only=False)
+    hours = training_hours_subquery_for(
+        trainee_ref="trainee_id", start=period.start, end=period.end, ce_only=False
+    )
     cov = {
         unit_key(r[field]): r
-        for r in scope.trainees()
-        .filter(active_on(period.end))
+        for r in scope.periods_on(period.end)
         .annotate(h=hours)
         .values(field)
         .order_by()
         .annotate(workers=Count("pk"), trained=Count("pk", filter=Q(h__gt=0)), hours=Sum("h"))
     }
     marks = Attendance.objects.filter(
-        scope.q("trainee__"), sitting__date__gte=period.start, sitting__date__lte=period.end
+        scope.placed_q(F("sitting__date")),
+        sitting__date__gte=period.start,
+        sitting__date__lte=period.end,
     )
     att = {
-        unit_key(r[f"trainee__{field}"]): r
-        for r in marks.values(f"trainee__{field}")
+        unit_key(r["unit"]): r
+        for r in marks.values(unit=scope.unit())
         .order_by()
         .annotate(marked=Count("pk"), attended=Count("pk", filter=Q(status__in=ATTENDED)))
     }

@@ -3,9 +3,12 @@
 Street by street and committee by committee, each with a total row (合计), by sex, age band
 (≤30, 31–35, 36–45, >45), political status, education, post and certificate level, and a
 separate table of grades: one column per CareerGrade row (the ladder the district keeps, e.g.
-三岗十八级, 1–18), after a column 0 for workers not graded. As of the day: active then = joined ≤ day and not left by it.
-Political status, education, post and grade are the values on file now (Dudao keeps no
-history of them yet); the certificate level is the highest level passed by the day.
+三岗十八级, 1–18), after a column 0 for workers not graded.
+
+As of the day: the workers 在册 then, each in the subdistrict and committee, post and grade of
+the period of their history covering the day; age on the day; the certificate level is the
+highest level held on the day (from the certificate's date). Sex, political status and
+education are the values on file (Dudao keeps no history of them).
 """
 
 import datetime as dt
@@ -18,7 +21,7 @@ from certification.selectors.population import certificate_held_q
 from trainees.models import CareerGrade, Education, Gender, PoliticalStatus, Post
 
 from ..periods import age_cutoff
-from .common import OFFICE, Scope, active_on, committee_units, unit_key
+from .common import OFFICE, Scope, committee_units, unit_key
 
 # Workers without a grade (or on a grade row numbered 0) are counted as grade 0.
 UNGRADED = 0
@@ -30,11 +33,12 @@ def grade_levels() -> list[int]:
     return [UNGRADED, *levels.values_list("level", flat=True)]
 
 
-def certificate_rank(day: dt.date) -> Subquery:
-    """Annotation: the rank of the highest level a worker held on the day (or NULL): held from
-    the certificate's date, never the exam day (certification.selectors.population)."""
+def certificate_rank(day: dt.date, ref: str = "trainee_id") -> Subquery:
+    """Annotation: the rank of the highest level the worker `ref` names held on the day (or
+    NULL): held from the certificate's date, never the exam day
+    (certification.selectors.population)."""
     best = (
-        Certificate.objects.filter(certificate_held_q(day), trainee_id=OuterRef("pk"))
+        Certificate.objects.filter(certificate_held_q(day), trainee_id=OuterRef(ref))
         .order_by("-level__rank")
         .values("level__rank")[:1]
     )
@@ -42,32 +46,45 @@ def certificate_rank(day: dt.date) -> Subquery:
 
 
 def profile_columns(day: dt.date, levels: list[tuple[int, str, str]]) -> list[dict]:
-    """Column groups of the fixed-format table: {label, columns: [(key, label, Q)]}."""
+    """Column groups of the fixed-format table: {label, columns: [(key, label, Q)]}, the Qs
+    over the periods covering the day (`trainee__…` for the person)."""
     c31, c36, c46 = age_cutoff(day, 31), age_cutoff(day, 36), age_cutoff(day, 46)
     return [
         {
             "label": _("性别"),
-            "columns": [(f"sex_{v}", str(label), Q(gender=v)) for v, label in Gender.choices],
+            "columns": [
+                (f"sex_{v}", str(label), Q(trainee__gender=v)) for v, label in Gender.choices
+            ],
         },
         {
             "label": _("年龄"),
             "columns": [
-                ("age_30", _("30岁及以下"), Q(birth_date__gt=c31)),
-                ("age_35", _("31–35岁"), Q(birth_date__lte=c31, birth_date__gt=c36)),
-                ("age_45", _("36–45岁"), Q(birth_date__lte=c36, birth_date__gt=c46)),
-                ("age_46", _("45岁以上"), Q(birth_date__lte=c46)),
+                ("age_30", _("30岁及以下"), Q(trainee__birth_date__gt=c31)),
+                (
+                    "age_35",
+                    _("31–35岁"),
+                    Q(trainee__birth_date__lte=c31, trainee__birth_date__gt=c36),
+                ),
+                (
+                    "age_45",
+                    _("36–45岁"),
+                    Q(trainee__birth_date__lte=c36, trainee__birth_date__gt=c46),
+                ),
+                ("age_46", _("45岁以上"), Q(trainee__birth_date__lte=c46)),
             ],
         },
         {
             "label": _("政治面貌"),
             "columns": [
-                (f"pol_{v}", str(label), Q(political_status=v))
+                (f"pol_{v}", str(label), Q(trainee__political_status=v))
                 for v, label in PoliticalStatus.choices
             ],
         },
         {
             "label": _("学历"),
-            "columns": [(f"edu_{v}", str(label), Q(education=v)) for v, label in Education.choices],
+            "columns": [
+                (f"edu_{v}", str(label), Q(trainee__education=v)) for v, label in Education.choices
+            ],
         },
         {
             "label": _("岗位"),
@@ -96,8 +113,7 @@ def _aggregate(
     aggregates.update({key: Count("pk", filter=q) for key, _label, q in columns})
     aggregates.update({f"grade_{g}": Count("pk", filter=_grade_q(g)) for g in grades})
     rows = (
-        scope.trainees()
-        .filter(active_on(day))
+        scope.periods_on(day)
         .annotate(cert_rank=certificate_rank(day))
         .values(*group)
         .order_by()

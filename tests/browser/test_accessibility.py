@@ -32,7 +32,7 @@ DISTRICT_WIDE = [
 ]
 PAGES_BY_ROLE = {
     "district": DISTRICT_WIDE,
-    "admin_a": DISTRICT_WIDE,
+    "admin_a": [*DISTRICT_WIDE, "worker-change"],
     "leader": DISTRICT_WIDE,
     "supervisor": ["home", "roster", "worker", "supervisor", "sessions", "session-form", "session"],
     "worker": ["home", "worker", "sessions", "session"],
@@ -44,6 +44,7 @@ def _urls(world, session) -> dict[str, str]:
         "home": "/",
         "roster": "/workers/",
         "worker": f"/workers/{world.worker.pk}/",
+        "worker-change": f"/workers/{world.worker.pk}/change/",
         "structure": "/structure/",
         "subdistrict": f"/structure/{world.a.pk}/",
         "supervisors": "/supervisors/",

@@ -1,7 +1,8 @@
 """Every figure of one period's report equals an independent computation over model rows.
 
 The expected values are computed here in plain Python from `objects.all()`, following the
-rules written in each figures module's docstring, not by calling the figures code.
+rules written in each figures module's docstring, not by calling the figures code: a worker
+counts where the period of their history covering the figure's date places them.
 """
 
 import datetime as dt
@@ -21,7 +22,7 @@ from sessions.models import (
     SupervisionSession,
 )
 from supervisors.models import Assignment
-from trainees.models import Trainee
+from trainees.models import Trainee, WorkerPeriod
 from training.models import Attendance
 
 PERIOD = Period("year", 2025, 1)
@@ -31,23 +32,42 @@ def pct(n, d):
     return round(100 * n / d, 1) if d else None
 
 
-def active(t, day):
-    return t.joined <= day and (t.left_on is None or t.left_on > day)
+ON_BOOKS = ("on_duty", "leave", "seconded")
+
+
+class History:
+    """Every worker's periods, read once: where they belonged and whether 在册 on a day."""
+
+    def __init__(self):
+        self.periods = defaultdict(list)
+        for p in WorkerPeriod.objects.select_related("grade", "neighbourhood"):
+            self.periods[p.trainee_id].append(p)
+
+    def on(self, t, day):
+        """The period covering the day (None before the worker first joined)."""
+        for p in self.periods[t.pk]:
+            if p.starts_on <= day and (p.ends_on is None or day <= p.ends_on):
+                return p
+        return None
+
+    def active(self, t, day) -> bool:
+        p = self.on(t, day)
+        return p is not None and p.state in ON_BOOKS
+
+    def unit(self, t, district: bool, day) -> str:
+        p = self.on(t, day)
+        if district:
+            return str(p.subdistrict_id)
+        return "office" if p.neighbourhood_id is None else str(p.neighbourhood_id)
+
+    def in_scope(self, t, sub_id, day) -> bool:
+        p = self.on(t, day)
+        return p is not None and (sub_id is None or p.subdistrict_id == sub_id)
 
 
 def in_force(a, day):
     # End dates are last days (DOMAIN.md): a pairing covers the day it ends.
     return a.started_on <= day and (a.ended_on is None or a.ended_on >= day)
-
-
-def unit_of(t, district: bool):
-    if district:
-        return str(t.subdistrict_id)
-    return "office" if t.neighbourhood_id is None else str(t.neighbourhood_id)
-
-
-def in_scope(t, sub_id):
-    return sub_id is None or t.subdistrict_id == sub_id
 
 
 def units(sub_id):
@@ -60,16 +80,15 @@ def units(sub_id):
 
 
 def expected(period: Period, sub_id):
-    day, district = period.end, sub_id is None
-    trainees = [t for t in Trainee.objects.select_related("grade") if in_scope(t, sub_id)]
-    on_duty = [t for t in trainees if active(t, day)]
+    day, district, h = period.end, sub_id is None, History()
+    on_duty = [t for t in Trainee.objects.all() if h.in_scope(t, sub_id, day) and h.active(t, day)]
     by_id = {t.pk: t for t in Trainee.objects.all()}
     out = {k: defaultdict(lambda: defaultdict(float)) for k in ("wf", "sup", "trn", "cert")}
 
     # Workforce.
     certs = list(Certificate.objects.select_related("level"))
     for t in on_duty:
-        row = out["wf"][unit_of(t, district)]
+        row = out["wf"][h.unit(t, district, day)]
         row["total"] += 1
         row[f"sex_{t.gender}"] += 1
         age = t.age_on(day)
@@ -85,9 +104,10 @@ def expected(period: Period, sub_id):
         row[band] += 1
         row[f"pol_{t.political_status}"] += 1
         row[f"edu_{t.education}"] += 1
-        row[f"post_{t.post}"] += 1
-        row[f"grade_{t.grade.level if t.grade else 0}"] += 1
-        held = [c for c in certs if c.trainee_id == t.pk and c.date_passed <= day]
+        placed = h.on(t, day)
+        row[f"post_{placed.post}"] += 1
+        row[f"grade_{placed.grade.level if placed.grade else 0}"] += 1
+        held = [c for c in certs if c.trainee_id == t.pk and c.date_issued <= day]
         best = max(held, key=lambda c: c.level.rank, default=None)
         row[f"cert_{best.level.code if best else 'none'}"] += 1
 
@@ -95,16 +115,17 @@ def expected(period: Period, sub_id):
     pairings = list(Assignment.objects.all())
     serving_by_unit, serving_all = defaultdict(set), set()
     for t in on_duty:
-        row = out["sup"][unit_of(t, district)]
+        row = out["sup"][h.unit(t, district, day)]
         row["workers"] += 1
         mine = [a for a in pairings if a.trainee_id == t.pk and in_force(a, day)]
         if mine:
             row["covered"] += 1
             row[mine[0].mode] += 1
         for a in mine:
-            serving_by_unit[unit_of(t, district)].add(a.supervisor_id)
+            serving_by_unit[h.unit(t, district, day)].add(a.supervisor_id)
             serving_all.add(a.supervisor_id)
-    # Sessions and hours: submitted logs in the period attended by someone of the row.
+    # Sessions and hours: submitted logs in the period attended by someone of the row on the
+    # log's date.
     attendees = defaultdict(list)
     for sa in SessionAttendee.objects.all():
         attendees[sa.session_id].append(by_id[sa.trainee_id])
@@ -112,14 +133,16 @@ def expected(period: Period, sub_id):
     for s in SupervisionSession.objects.all():
         if s.status == "draft" or not period.start <= s.date <= period.end:
             continue
-        rows = {unit_of(t, district) for t in attendees[s.pk] if in_scope(t, sub_id)}
+        rows = {
+            h.unit(t, district, s.date) for t in attendees[s.pk] if h.in_scope(t, sub_id, s.date)
+        }
         for u in rows:
             out["sup"][u]["sessions"] += 1
             out["sup"][u]["minutes"] += s.duration_minutes
             out["sup"][u]["mentor_sessions"] += s.mode == "mentor"
         if rows:
             all_sessions.add(s)
-    # Cadence: pairings in force for the whole month.
+    # Cadence: pairings in force for the whole month, where the worker was at its end.
     policy = CadencePolicy()
     sessions = list(SupervisionSession.objects.exclude(status="draft"))
     cadence_all = [0, 0]
@@ -127,7 +150,7 @@ def expected(period: Period, sub_id):
         end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         for a in pairings:
             t = by_id[a.trainee_id]
-            if not in_scope(t, sub_id) or a.started_on > month:
+            if not h.in_scope(t, sub_id, end) or a.started_on > month:
                 continue
             if a.ended_on is not None and a.ended_on < end:
                 continue
@@ -141,8 +164,8 @@ def expected(period: Period, sub_id):
             required = (
                 policy.drill_min_per_month if a.mode == "drill" else policy.mentor_min_per_month
             )
-            out["sup"][unit_of(t, district)]["pairs"] += 1
-            out["sup"][unit_of(t, district)]["met"] += n >= required
+            out["sup"][h.unit(t, district, end)]["pairs"] += 1
+            out["sup"][h.unit(t, district, end)]["met"] += n >= required
             cadence_all[0] += 1
             cadence_all[1] += n >= required
 
@@ -156,27 +179,28 @@ def expected(period: Period, sub_id):
             and period.start <= m.sitting.date <= period.end
             and m.credited_hours > 0
         )
-        row = out["trn"][unit_of(t, district)]
+        row = out["trn"][h.unit(t, district, day)]
         row["workers"] += 1
         row["trained"] += hours > 0
         row["hours"] += hours
     for m in marks:
         t = by_id[m.trainee_id]
-        if in_scope(t, sub_id) and period.start <= m.sitting.date <= period.end:
-            row = out["trn"][unit_of(t, district)]
+        on = m.sitting.date
+        if h.in_scope(t, sub_id, on) and period.start <= on <= period.end:
+            row = out["trn"][h.unit(t, district, on)]
             row["marked"] += 1
             row["attended"] += m.status in ("present", "late", "left_early")
 
     # Certification.
     regs = list(Registration.objects.all())
     for t in on_duty:
-        row = out["cert"][unit_of(t, district)]
+        row = out["cert"][h.unit(t, district, day)]
         row["workers"] += 1
-        row["certified"] += any(c.trainee_id == t.pk and c.date_passed <= day for c in certs)
+        row["certified"] += any(c.trainee_id == t.pk and c.date_issued <= day for c in certs)
         row["registered"] += any(
             r.trainee_id == t.pk and r.starts_on <= day <= r.ends_on for r in regs
         )
-    return out, serving_by_unit, serving_all, all_sessions, cadence_all, on_duty
+    return out, serving_by_unit, serving_all, all_sessions, cadence_all, on_duty, h
 
 
 @pytest.mark.parametrize("scope", ["district", "a"])
@@ -184,7 +208,9 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
     w = report_world
     sub_id = None if scope == "district" else w.a.pk
     f = report_figures(period=PERIOD, subdistrict_id=sub_id)
-    exp, serving_by_unit, serving_all, all_sessions, cadence_all, on_duty = expected(PERIOD, sub_id)
+    exp, serving_by_unit, serving_all, all_sessions, cadence_all, on_duty, h = expected(
+        PERIOD, sub_id
+    )
     keys = units(sub_id)
     assert [r["key"] for r in f["workforce"]["rows"]] == keys
 
@@ -224,7 +250,7 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
     scores = [
         s
         for s in DrillScore.objects.select_related("session", "trainee")
-        if s.session.status != "draft" and (sub_id is None or s.trainee.subdistrict_id == sub_id)
+        if s.session.status != "draft" and h.in_scope(s.trainee, sub_id, s.session.date)
     ]
     for g in f["supervision"]["growth"]["rows"]:
         first = [
@@ -258,17 +284,18 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
         assert row["certified_pct"] == pct(e["certified"], e["workers"])
         assert row["registered_pct"] == pct(e["registered"], e["workers"])
     day = PERIOD.end
-    certified_ids = {c.trainee_id for c in Certificate.objects.filter(date_passed__lte=day)}
+    certified_ids = {c.trainee_id for c in Certificate.objects.filter(date_issued__lte=day)}
     for r in f["certification"]["by_housing"]:
         people = [
             t
             for t in on_duty
-            if (t.neighbourhood.housing_type if t.neighbourhood else "") == r["key"]
+            if (h.on(t, day).neighbourhood.housing_type if h.on(t, day).neighbourhood else "")
+            == r["key"]
         ]
         assert r["workers"] == len(people)
         assert r["certified"] == sum(t.pk in certified_ids for t in people)
     for r in f["certification"]["by_post"]:
-        people = [t for t in on_duty if t.post == r["key"]]
+        people = [t for t in on_duty if h.on(t, day).post == r["key"]]
         assert r["certified"] == sum(t.pk in certified_ids for t in people)
     certified = sum(t.pk in certified_ids for t in on_duty)
     target = RateTarget.objects.get(year=2025)
@@ -278,15 +305,22 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
     # Exam results of the 2025 exam, and certificates obtained in the year.
     results = [
         r
-        for r in SubjectResult.objects.select_related("attempt__trainee", "subject")
-        if sub_id is None or r.attempt.trainee.subdistrict_id == sub_id
+        for r in SubjectResult.objects.select_related(
+            "attempt__trainee", "attempt__exam_year", "subject"
+        )
+        if h.in_scope(r.attempt.trainee, sub_id, r.attempt.exam_year.exam_date)
     ]
     by_subject = {s["subject"]: s for s in f["certification"]["exams"]["subjects"]}
     assert set(by_subject) == {r.subject.name for r in results}
     for name, s in by_subject.items():
         mine = [r for r in results if r.subject.name == name]
         assert s["sat"] == len(mine) and s["passed"] == sum(r.passed for r in mine)
-    obtained = [c for c in certs_in(sub_id) if PERIOD.start <= c.date_passed <= PERIOD.end]
+    obtained = [
+        c
+        for c in Certificate.objects.select_related("trainee")
+        if PERIOD.start <= c.date_issued <= PERIOD.end
+        and h.in_scope(c.trainee, sub_id, c.date_issued)
+    ]
     assert sum(c["n"] for c in f["certification"]["exams"]["certificates"]) == len(obtained)
 
     # Registrations: due within the level's notice days after the day, none later.
@@ -296,8 +330,8 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
             g
             for g in Registration.objects.select_related("certificate", "trainee")
             if g.certificate.level_id == level.pk
-            and in_scope(g.trainee, sub_id)
-            and active(g.trainee, day)
+            and h.in_scope(g.trainee, sub_id, day)
+            and h.active(g.trainee, day)
             and g.starts_on <= day
             and day <= g.ends_on <= day + dt.timedelta(days=level.renewal_notice_days)
             and not Registration.objects.filter(
@@ -321,21 +355,15 @@ def test_every_figure_equals_an_independent_computation(report_world, scope):
     assert f["trend"][-1]["coverage_pct"] == f["headline"]["coverage_pct"]
     assert f["trend"][-1]["certified_pct"] == f["headline"]["certified_pct"]
     june = dt.date(2025, 6, 30)
-    june_duty = [t for t in Trainee.objects.all() if in_scope(t, sub_id) and active(t, june)]
+    june_duty = [
+        t for t in Trainee.objects.all() if h.in_scope(t, sub_id, june) and h.active(t, june)
+    ]
     june_cov = [
         t
         for t in june_duty
         if any(a.trainee_id == t.pk and in_force(a, june) for a in Assignment.objects.all())
     ]
     assert f["trend"][5]["coverage_pct"] == pct(len(june_cov), len(june_duty))
-
-
-def certs_in(sub_id):
-    return [
-        c
-        for c in Certificate.objects.select_related("trainee")
-        if sub_id is None or c.trainee.subdistrict_id == sub_id
-    ]
 
 
 def test_findings_name_large_changes(report_world):

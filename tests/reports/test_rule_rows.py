@@ -1,13 +1,16 @@
 """The report reads the district's rules from their rows: the grade columns are the
 CareerGrade rows, and the ratio a finding compares with is the SupervisionPolicy's."""
 
+import datetime as dt
+
 import pytest
 
 from reports.figures import report_figures
 from reports.periods import Period
 from supervisors.models import SupervisionPolicy
 from tests.factories import AssignmentFactory, TraineeFactory
-from trainees.models import CareerGrade
+from trainees.history import history_change
+from trainees.models import CareerGrade, ChangeKind
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +26,15 @@ def test_the_grade_columns_are_the_career_grade_rows(world):
     for level in (1, 2, 3):
         CareerGrade.objects.create(level=level, name=f"{level}级")
     top = CareerGrade.objects.create(level=24, name="二十四级")  # a ladder longer than 18
-    world.worker.grade = top
-    world.worker.save()
+    # Graded from before the report's year (a backdated change: the district, with a reason).
+    history_change(
+        trainee=world.worker,
+        actor=world.users.district,
+        kind=ChangeKind.GRADE,
+        effective_on=dt.date(2024, 1, 1),
+        grade=top,
+        reason="补登调级",
+    )
     assert grade_columns() == ["grade_0", "grade_1", "grade_2", "grade_3", "grade_24"]
     workforce = report_figures(period=PERIOD)["workforce"]
     assert (workforce["total"]["grade_24"], workforce["total"]["grade_0"]) == (1, 2)

@@ -12,6 +12,8 @@ from tests.certification.conftest import certify
 from tests.certification.test_registration import attend
 from tests.factories import AssignmentFactory
 from tests.reports.conftest import log
+from trainees.history import history_change
+from trainees.models import CareerGrade, ChangeKind
 from trainees.services import trainee_mark_left
 
 
@@ -99,9 +101,20 @@ def test_the_page_query_count_does_not_grow_with_the_history(
             ended_on=dt.date(2020, 1, 5) + dt.timedelta(days=10 * i),
             end_reason="调整",
         )
+        history_change(
+            trainee=world.worker,
+            actor=world.users.district,
+            kind=ChangeKind.GRADE,
+            effective_on=dt.date(2016, 1, 1) + dt.timedelta(days=40 * i),
+            grade=CareerGrade.objects.get_or_create(level=i + 1, defaults={"name": f"{i + 1}级"})[
+                0
+            ],
+            reason="补登",
+        )
     client = client_for(world.users.district)
     # The page's 14 (session, user, the worker, pairings, change history, certification
-    # section, ...) and the timeline's 4: certificates, registrations, training attended,
-    # supervision sessions. The bound is the same at both sizes.
-    with django_assert_max_num_queries(18):
+    # section, ...), the timeline's 4: certificates, registrations, training attended,
+    # supervision sessions; and 1 for the history periods (issue 12: one query feeds both the
+    # 履历 table and the timeline's changes). The bound is the same at both sizes.
+    with django_assert_max_num_queries(19):
         assert client.get(reverse("trainees:detail", args=[world.worker.pk])).status_code == 200

@@ -289,3 +289,19 @@ def test_the_beat_runs_the_dated_changes_task(world, settings):
     world.colleague.refresh_from_db()
     assert world.colleague.status == TraineeStatus.ON_LEAVE
     assert apply_dated_changes.apply().get() == 0  # already applied by the service
+
+
+def test_the_kind_of_leave_and_the_reason_stay_with_those_who_manage_the_worker(world):
+    from trainees.history import periods_of
+
+    t = world.worker  # paired with world.supervisor, linked to world.users.worker
+    change(world, t, ChangeKind.LEAVE, D(2025, 3, 1), leave_kind=LeaveKind.SICK, reason="住院")
+
+    def leave(viewer):
+        return [
+            (p.leave_kind, p.reason) for p in periods_of(t, viewer=viewer) if p.state == "leave"
+        ]
+
+    assert leave(world.users.admin_a) == [("sick", "住院")]
+    assert leave(world.users.worker) == [("sick", "住院")]
+    assert leave(world.users.supervisor) == [("", "")]

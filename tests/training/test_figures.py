@@ -1,5 +1,6 @@
 """Coverage figures equal an independent count, with the same queries for any size."""
 
+import datetime as dt
 import random
 
 import pytest
@@ -8,7 +9,8 @@ from django.urls import reverse
 from neighbourhoods.models import HousingType
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import enrol, make_event, make_sitting, many_workers
-from trainees.models import Trainee, TraineeStatus
+from trainees.history import history_change
+from trainees.models import ChangeKind, LeaveKind, Trainee
 from training.models import AttendanceStatus
 from training.services import attendance_mark
 
@@ -22,10 +24,17 @@ def _event_with(world, n: int, seed: int = 3):
         for h in (HousingType.VILLA, HousingType.COMMERCIAL)
     ]
     workers = many_workers(n, committees)
-    # Some active workers are not enrolled, and some are on leave: the ÷ active figure sees them.
-    Trainee.objects.filter(pk__in=[w.pk for w in workers[: n // 10]]).update(
-        status=TraineeStatus.ON_LEAVE
-    )
+    # Some workers are not enrolled, and some are on leave on the event's day (在册, not 在岗):
+    # the ÷ 在册 figure sees them.
+    for worker in workers[: n // 10]:
+        history_change(
+            trainee=worker,
+            actor=world.users.district,
+            kind=ChangeKind.LEAVE,
+            effective_on=dt.date(2026, 3, 1),
+            leave_kind=LeaveKind.SICK,
+            reason="病假补登",
+        )
     event = make_event()
     sittings = [make_sitting(event), make_sitting(event, start=(14, 0), end=(17, 0))]
     rng = random.Random(seed)

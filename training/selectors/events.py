@@ -5,15 +5,29 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from neighbourhoods.models import HousingType
-from trainees.models import Trainee
-from trainees.populations import on_books_during_q
-from trainees.selectors import trainee_scope, trainee_search_q
+from trainees.models import ON_BOOKS_STATES, Trainee, WorkerPeriod
+from trainees.populations import period_covers_q
+from trainees.selectors import period_scope, trainee_search_q
 
 from ..models import AttendanceStatus, Enrolment, LeaveRequest, Sitting, TrainingEvent, TrainingKind
 from .scope import ATTENDED_Q, enrolment_scope, event_scope
@@ -114,10 +128,28 @@ def _counts() -> dict:
     }
 
 
+def _served_event(user: User, first, last) -> QuerySet[WorkerPeriod]:
+    """One row per worker in the user's scope who was 在册 on some day from `first` to `last`
+    (date expressions): their last period on the books in those days, so where they were
+    placed when the event ended (leaving does not change a placement)."""
+    during = Q(starts_on__lte=last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+    later = WorkerPeriod.objects.filter(
+        during,
+        state__in=ON_BOOKS_STATES,
+        trainee_id=OuterRef("trainee_id"),
+        starts_on__gt=OuterRef("starts_on"),
+    )
+    return period_scope(user).filter(during).exclude(Exists(later))
+
+
 def event_figures(*, user: User, event: TrainingEvent) -> dict:
     """Attended ÷ enrolled overall, by subdistrict and by housing type; for an all-staff event
     also attended ÷ workers 在册 on the event's dates. Database aggregates: four queries,
-    whatever the size."""
+    whatever the size.
+
+    Each worker is in the row of where they were placed on the event's last day (the period
+    of their history covering it; today while the event has no sittings), not where they are
+    today."""
     base = enrolment_scope(user).filter(event=event)
     total = base.aggregate(**_counts(), hours=Sum("attendance__credited_hours"))
     total["rate"] = _rate(total["attended"], total["enrolled"])
@@ -128,16 +160,23 @@ def event_figures(*, user: User, event: TrainingEvent) -> dict:
     sittings = Sitting.objects.filter(event=event).order_by()
     first = Subquery(sittings.values("event").annotate(d=Min("date")).values("d")[:1])
     last = Subquery(sittings.values("event").annotate(d=Max("date")).values("d")[:1])
-    active = trainee_scope(user).filter(on_books_during_q(first, last))
+    active = _served_event(user, first, last)
+    # Through the period covering that day: one row per enrolment of anyone who had joined by
+    # then.
+    ended = Coalesce(last, Value(timezone.localdate()), output_field=DateField())
+    placed = base.filter(period_covers_q(ended, "trainee__periods__"))
     by_sub = list(
-        base.values("trainee__subdistrict_id", "trainee__subdistrict__name")
+        placed.values(
+            sub_id=F("trainee__periods__subdistrict_id"),
+            sub_name=F("trainee__periods__subdistrict__name"),
+        )
         .annotate(**_counts())
-        .order_by("trainee__subdistrict__code")
+        .order_by("trainee__periods__subdistrict__code")
     )
     by_housing = list(
-        base.values("trainee__neighbourhood__housing_type")
+        placed.values(housing=F("trainee__periods__neighbourhood__housing_type"))
         .annotate(**_counts())
-        .order_by("trainee__neighbourhood__housing_type")
+        .order_by("housing")
     )
     active_by_sub: dict[int, int] = {}
     active_by_housing: dict[str | None, int] = {}
@@ -154,13 +193,13 @@ def event_figures(*, user: User, event: TrainingEvent) -> dict:
         total["active_rate"] = _rate(total["attended"], total["active"])
     labels = dict(HousingType.choices)
     for row in by_sub:
-        row["label"] = row["trainee__subdistrict__name"]
+        row["label"] = row["sub_name"]
         row["rate"] = _rate(row["attended"], row["enrolled"])
         if all_staff:
-            row["active"] = active_by_sub.get(row["trainee__subdistrict_id"], 0)
+            row["active"] = active_by_sub.get(row["sub_id"], 0)
             row["active_rate"] = _rate(row["attended"], row["active"])
     for row in by_housing:
-        key = row["trainee__neighbourhood__housing_type"]
+        key = row["housing"]
         row["label"] = labels.get(key, _("街道社区办"))
         row["rate"] = _rate(row["attended"], row["enrolled"])
         if all_staff:

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from accounts.models import Notification, Role, User
 from accounts.notifications import Message
 from audit.models import AuditAction
 from audit.services import audit_record
-from trainees.populations import on_books_q
+from trainees.populations import periods_on
 
 from ..models import Attendance, AttendanceStatus, CreditPolicy, Enrolment, Sitting
 from ..selectors import enrolment_scope
@@ -136,16 +136,11 @@ def attendance_mark(
         raise ValidationError(_("出勤状态无效。"))
     # Nobody is marked for a sitting held before they joined or after they left (DOMAIN.md):
     # an explicit mark for such a worker is refused, `fill` passes over them.
+    on_books = periods_on(sitting.date).filter(trainee_id=OuterRef("trainee_id"))
     rows = (
         enrolment_scope(actor)
         .filter(sitting=sitting)
-        .annotate(
-            on_books=Case(
-                When(on_books_q(sitting.date, "trainee__"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(on_books=Exists(on_books))
         .values_list(
             "pk", "attendance__pk", "attendance__status", "trainee_id", "trainee__name", "on_books"
         )
