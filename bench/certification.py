@@ -76,31 +76,36 @@ def build(scale: int) -> float:
 
 
 def hand_sql(day: dt.date, months: list[dt.date]) -> str:
-    """One statement: per active worker what they hold and whether they are registered, then
-    every breakdown as a GROUP BY over that, and the trend as months × workers."""
+    """One statement: per worker on the books (the history period covering the day: their
+    placement and post then) what they hold (certificates from their date) and whether they are
+    registered, then every breakdown as a GROUP BY over that, and the trend as months × the
+    periods covering each month end."""
     d = f"'{day.isoformat()}'"
     month_rows = " UNION ALL ".join(f"SELECT '{m.isoformat()}' AS day" for m in months)
+    on_books = "p.state IN ('on_duty', 'leave', 'seconded')"
     return f"""
 WITH w AS (
-  SELECT t.id, t.subdistrict_id, t.neighbourhood_id, n.housing_type, t.post,
+  SELECT p.trainee_id AS id, p.subdistrict_id, p.neighbourhood_id, n.housing_type, p.post,
     EXISTS (SELECT 1 FROM certification_certificate c
-            WHERE c.trainee_id = t.id AND c.date_passed <= {d}) AS held,
+            WHERE c.trainee_id = p.trainee_id AND c.date_issued <= {d}) AS held,
     EXISTS (SELECT 1 FROM certification_registration r
-            WHERE r.trainee_id = t.id AND r.starts_on <= {d} AND r.ends_on >= {d}) AS reg,
+            WHERE r.trainee_id = p.trainee_id AND r.starts_on <= {d} AND r.ends_on >= {d})
+      AS reg,
     (SELECT MAX(l.rank) FROM certification_certificate c
        JOIN certification_level l ON l.id = c.level_id
-     WHERE c.trainee_id = t.id AND c.date_passed <= {d}) AS top
-  FROM trainees_trainee t LEFT JOIN neighbourhoods_neighbourhood n ON n.id = t.neighbourhood_id
-  WHERE t.joined <= {d} AND (t.left_on IS NULL OR t.left_on > {d})
+     WHERE c.trainee_id = p.trainee_id AND c.date_issued <= {d}) AS top
+  FROM trainees_workerperiod p
+  LEFT JOIN neighbourhoods_neighbourhood n ON n.id = p.neighbourhood_id
+  WHERE p.starts_on <= {d} AND (p.ends_on IS NULL OR p.ends_on >= {d}) AND {on_books}
 ),
 m AS ({month_rows}),
 f AS (
-  SELECT t.id, t.joined, t.left_on,
-    (SELECT MIN(c.date_passed) FROM certification_certificate c WHERE c.trainee_id = t.id)
-      AS first_held
-  FROM trainees_trainee t
-  WHERE t.joined <= '{months[-1].isoformat()}'
-    AND (t.left_on IS NULL OR t.left_on > '{months[0].isoformat()}')
+  SELECT p.trainee_id AS id, p.starts_on, p.ends_on,
+    (SELECT MIN(c.date_issued) FROM certification_certificate c
+     WHERE c.trainee_id = p.trainee_id) AS first_held
+  FROM trainees_workerperiod p
+  WHERE p.starts_on <= '{months[-1].isoformat()}'
+    AND (p.ends_on IS NULL OR p.ends_on >= '{months[0].isoformat()}') AND {on_books}
 )
 SELECT 'all', '', COUNT(*), SUM(held), SUM(reg) FROM w
 UNION ALL SELECT 'subdistrict', subdistrict_id, COUNT(*), SUM(held), SUM(reg)
@@ -114,7 +119,7 @@ UNION ALL SELECT 'level', IFNULL(top, 0), COUNT(*), COUNT(top), SUM(reg) FROM w 
 UNION ALL SELECT 'trend', m.day, COUNT(*), SUM(f.first_held <= m.day),
   SUM(EXISTS (SELECT 1 FROM certification_registration r
               WHERE r.trainee_id = f.id AND r.starts_on <= m.day AND r.ends_on >= m.day))
-  FROM m JOIN f ON f.joined <= m.day AND (f.left_on IS NULL OR f.left_on > m.day)
+  FROM m JOIN f ON f.starts_on <= m.day AND (f.ends_on IS NULL OR f.ends_on >= m.day)
   GROUP BY m.day
 """
 

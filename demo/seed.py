@@ -63,8 +63,8 @@ Step = Callable[[SeedContext], Any]
 STEPS: list[Step] = [
     seed_structure,
     seed_grades,
+    seed_logins,  # before the workers: the district administrator records their histories
     seed_workers,
-    seed_logins,
     seed_demo_supervisor,
     seed_supervisors,
 ]

@@ -8,14 +8,15 @@ deterministic and independent of the other steps):
   community workers are ahead of it), and some later joiners arrive with one.
 - Every exam of certification's ExamYear rows from 2019 that was held before `ctx.today`
   (real exam years only: a today past the last recorded exam simply has no later sittings),
-  workers on the roster who meet an eligibility rule (the seeded
-  rules, `certification.rules`) may sit: the uncertified often, assistant holders now and
+  workers on the books on the exam day (在册, from their dated histories) who meet an
+  eligibility rule (the seeded rules, `certification.rules`) may sit: the uncertified often, assistant holders now and
   then for intermediate. Each has an ability; subject scores scatter around it; a subject
   passes at its pass mark. Intermediate candidates resit only the subjects still missing in
   the rolling two-year window. The same pass rule as the service decides the certificate.
 - Certificates are registered within a year of passing (most of them), renewed on time when
   the continuing-education hours are there (external CE records with evidence are drawn to
-  match), and otherwise lapse; some lapsed holders re-register later.
+  match), and otherwise lapse; some lapsed holders re-register later; a worker who leaves
+  during a registration period does not renew it.
 
 Rows are bulk-inserted a few thousand at a time as the workers are walked in pk order (the
 services check one sitting at a time); the tests check that the results agree with the
@@ -55,6 +56,7 @@ from certification.selectors import rule_rows
 from certification.services import certificate_number
 from demo.context import SeedContext
 from demo.rows import BATCH_SIZE, RowWriter
+from demo.seeders.careers import Spells, off_books_between, on_books, spells_by_worker
 from trainees.models import Trainee
 
 FIRST_YEAR = 2019  # the district's experimental zone; earlier certificates are "prior"
@@ -77,10 +79,6 @@ CE_PROVIDERS = (
     ("华东理工大学社会工作继续教育", "学时证明（盖章）"),
     ("上海开放大学社会工作课程", "课程成绩单"),
 )
-
-
-def _employed(t: Trainee, day: dt.date) -> bool:
-    return t.joined <= day and (t.left_on is None or t.left_on > day)
 
 
 class _Generator:
@@ -124,14 +122,15 @@ class _Generator:
 
     # --- certificates before the recorded exams ---
 
-    def _prior(self, t: Trainee) -> dict[str, dt.date]:
+    def _prior(self, t: Trainee, spells: Spells) -> dict[str, dt.date]:
         rng = self.rng
         held: dict[str, dt.date] = {}
-        on_roster_2019 = t.joined <= HISTORY_START
+        joined = spells[0][0] if spells else t.joined  # first joined, before any return
+        on_roster_2019 = joined <= HISTORY_START
         share = SHARE_CERTIFIED_BEFORE if on_roster_2019 else SHARE_ARRIVE_CERTIFIED
         if rng.random() >= share:
             return held
-        latest = min(t.joined if not on_roster_2019 else HISTORY_START, dt.date(2018, 12, 31))
+        latest = min(joined if not on_roster_2019 else HISTORY_START, dt.date(2018, 12, 31))
         earliest_year = max(2008, t.started_community_work.year - (0 if on_roster_2019 else 3))
         if earliest_year > latest.year:
             return held
@@ -159,13 +158,13 @@ class _Generator:
             certificates={self.levels[c].pk: d for c, d in held.items()},
         )
 
-    def _exams(self, t: Trainee, held: dict[str, dt.date]) -> None:
+    def _exams(self, t: Trainee, spells: Spells, held: dict[str, dt.date]) -> None:
         rng = self.rng
         ability = rng.gauss(0, 1) + (0.4 if t.major_is_social_work else 0)
         passed: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         for exam in self.exams:
             year = exam.year
-            if not _employed(t, exam.exam_date):
+            if not on_books(spells, exam.exam_date):  # 在册 on the exam day
                 continue
             facts = self._facts(t, held)
             target = None
@@ -256,7 +255,7 @@ class _Generator:
             )
 
     def _registrations(
-        self, t: Trainee, certificate_id: int, level: Level, passed: dt.date
+        self, t: Trainee, spells: Spells, certificate_id: int, level: Level, passed: dt.date
     ) -> None:
         rng = self.rng
         if rng.random() >= REGISTER_FIRST:
@@ -274,7 +273,7 @@ class _Generator:
                 done = (self.today - start).days / max((end - start).days, 1)
                 self._ce_records(t, start, end, required * done * rng.uniform(0.3, 1.3))
                 return
-            if t.left_on is not None and t.left_on <= end:
+            if off_books_between(spells, start, end):  # left during the period: no renewal
                 return
             if rng.random() < RENEW_ON_TIME:
                 self._ce_records(t, start, end, required + rng.randint(0, 24))
@@ -291,14 +290,18 @@ class _Generator:
             Trainee.objects.filter(
                 subdistrict_id__in=[s.pk for s in self.ctx.subdistricts.values()]
             )
-            .only(
-                "education", "major_is_social_work", "started_community_work", "joined", "left_on"
-            )
+            .only("education", "major_is_social_work", "started_community_work", "joined")
             .order_by("pk")
         )
+        # Both in worker key order: each worker's spells on the books come with them.
+        histories = spells_by_worker()
+        history = next(histories, None)
         for t in workers.iterator(chunk_size=BATCH_SIZE):
-            held = self._prior(t)
-            self._exams(t, held)
+            while history is not None and history[0] < t.pk:
+                history = next(histories, None)
+            spells = history[1] if history is not None and history[0] == t.pk else []
+            held = self._prior(t, spells)
+            self._exams(t, spells, held)
             for code, passed in sorted(held.items(), key=lambda kv: kv[1]):
                 level = self.levels[code]
                 certificate_id = self.certificate_rows.new_id()
@@ -316,7 +319,7 @@ class _Generator:
                         ),
                     )
                 )
-                self._registrations(t, certificate_id, level, passed)
+                self._registrations(t, spells, certificate_id, level, passed)
             if len(self.results) + len(self.hours) >= BATCH_SIZE:
                 self._flush()
         self._flush()

@@ -14,6 +14,8 @@ Runs after the supervisor team and its pairings exist. What it draws:
   the recent ones), a few drafts. The demo supervisor has a draft and the demo worker a log to
   confirm, so that every state shows on their homes.
 - Nothing is dated on or after `ctx.today`: the logs end yesterday.
+- A trainee on leave or seconded (their dated history) for any day of a month is not seen that
+  month.
 
 Rows are written as plain INSERTs (demo/seeders/session_rows.py), not through the services:
 the services check one log at a time and the generator produces valid logs by construction
@@ -32,6 +34,7 @@ from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from demo.context import SeedContext
@@ -40,7 +43,7 @@ from demo.seeders.session_rows import Log, SessionWriter, Team
 from sessions.models import MonthClose, SessionStatus
 from sessions.services import cadence_policy, month_end, month_lock_date
 from supervisors.models import Assignment, SupervisionMode
-from trainees.models import Trainee
+from trainees.models import EmploymentState, Trainee, WorkerPeriod
 
 AWAITING_DAYS = 12  # logs of the last days before today are often still awaiting confirmation
 DRAFT_DAYS = 7  # ... and now and then still a draft
@@ -111,8 +114,9 @@ def seed_sessions(ctx: SeedContext) -> None:
         else None
     )
     writer = SessionWriter(rng, ctx)
+    away = _away(ctx)
     for team in _teams():
-        logs = _team_logs(rng, ctx, team)
+        logs = _team_logs(rng, ctx, team, away)
         _assign_statuses(rng, ctx, logs, open_from=open_from)
         if team.supervisor_id == demo_supervisor_id:
             _demo_states(logs, open_from=open_from, demo_trainee_id=demo_trainee_id)
@@ -122,12 +126,34 @@ def seed_sessions(ctx: SeedContext) -> None:
     ctx.say(_("督导记录 %(count)d 份。") % {"count": writer.count})
 
 
-def _team_logs(rng: random.Random, ctx: SeedContext, team: Team) -> list[Log]:
+Away = dict[int, list[tuple[dt.date, dt.date]]]
+
+
+def _away(ctx: SeedContext) -> Away:
+    """The days (first, last) each worker was on leave or seconded within the history."""
+    rows = (
+        WorkerPeriod.objects.filter(state__in=[EmploymentState.LEAVE, EmploymentState.SECONDED])
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=ctx.first_month))
+        .order_by("trainee_id", "starts_on")
+        .values_list("trainee_id", "starts_on", "ends_on")
+    )
+    away: Away = {}
+    for trainee_id, first, last in rows:
+        away.setdefault(trainee_id, []).append((first, last or ctx.today))
+    return away
+
+
+def _team_logs(rng: random.Random, ctx: SeedContext, team: Team, away: Away) -> list[Log]:
     logs: list[Log] = []
     sup_id = team.supervisor_id
     for month in ctx.months:
         bad_month = rng.random() < 0.05
-        present = [(t, mode, s) for t, mode, s, _n in team.pairs if s <= month_end(month)]
+        last = month_end(month)
+        present = [
+            (t, mode, s)
+            for t, mode, s, _n in team.pairs
+            if s <= last and not any(a <= last and month <= b for a, b in away.get(t, ()))
+        ]
         mentors = [(t, s) for t, mode, s in present if mode == SupervisionMode.MENTOR]
         drills = [(t, s) for t, mode, s in present if mode == SupervisionMode.DRILL]
         for trainee_id, started in mentors:

@@ -8,8 +8,10 @@ experienced heads of committees with an intermediate or senior certificate, who 
 themselves supervised. Roughly 2% of workers are left unpaired, so that the auto-assignment
 preview has real work to show, and one pairing in twelve was changed once (history).
 
-Pairings start `ctx.pairings_started_on` (or when a later joiner joined); the team is built
-one subdistrict at a time and its pairings are written a batch at a time.
+Pairings start `ctx.pairings_started_on`, or when a later joiner joined or a worker moved in
+from another subdistrict (from their dated history: a pairing belongs to the subdistrict the
+worker is in, on the books throughout); the team is built one subdistrict at a time and its
+pairings are written a batch at a time.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import datetime as dt
 import math
 import random
 from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -27,7 +32,7 @@ from demo import data
 from demo.context import SeedContext
 from demo.rows import BATCH_SIZE, bulk_create_stream
 from demo.seeders.trainees import HEADS, PersonMaker
-from neighbourhoods.models import HousingType
+from neighbourhoods.models import HousingType, Subdistrict
 from supervisors.models import (
     Assignment,
     QualificationLevel,
@@ -36,7 +41,15 @@ from supervisors.models import (
     Supervisor,
 )
 from supervisors.selectors import supervision_policy
-from trainees.models import Gender, Post, Trainee, TraineeStatus
+from trainees.models import (
+    ON_BOOKS_STATES,
+    EmploymentState,
+    Gender,
+    Post,
+    Trainee,
+    TraineeStatus,
+    WorkerPeriod,
+)
 
 SUPERVISOR_TRAINEES = 10  # the demo login's own trainees (six mentor, four drill)
 SUPERVISOR_HOME_CODE = "310105001"  # the demo supervisor works in 华阳路街道, like "huayang"
@@ -76,14 +89,24 @@ def seed_demo_supervisor(ctx: SeedContext) -> None:
     ctx.users["supervisor"].display_name = supervisor.name
     ctx.users["supervisor"].save(update_fields=["display_name"])
 
+    # On duty in 华阳路街道 throughout since the pairings began (never placed elsewhere, on
+    # leave or seconded since), so that the demo logins' logs run without a gap.
+    since = ctx.pairings_started_on
+    elsewhere = (
+        WorkerPeriod.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .exclude(subdistrict=home, state=EmploymentState.ON_DUTY)
+        .values("trainee_id")
+    )
     candidates = list(
         Trainee.objects.filter(
             subdistrict=home,
             neighbourhood__isnull=False,
             status=TraineeStatus.ACTIVE,
             post__in=[Post.COMMITTEE_MEMBER, Post.GENERAL],
-            joined__lte=ctx.pairings_started_on,
-        ).order_by("pk")
+            joined__lte=since,
+        )
+        .exclude(pk__in=elsewhere)
+        .order_by("pk")
     )
     chosen = rng.sample(candidates, SUPERVISOR_TRAINEES)
     # Newer workers get mentor-style supervision, experienced ones drills (DOMAIN.md, practice).
@@ -121,13 +144,18 @@ def seed_supervisors(ctx: SeedContext) -> None:
     serial = 0
     teams = pairings = 0
     for sub in sorted(ctx.subdistricts.values(), key=lambda s: s.pk):
-        # (pk, started community work, post, name, joined) of the subdistrict's unpaired workers.
-        workers = list(
-            Trainee.objects.filter(subdistrict=sub, status=TraineeStatus.ACTIVE)
+        # (pk, started community work, post, name, in the subdistrict since) of its unpaired
+        # workers.
+        since = _in_subdistrict_since(sub)
+        workers = [
+            (pk, started, post, name, since[pk])
+            for pk, started, post, name in Trainee.objects.filter(
+                subdistrict=sub, status=TraineeStatus.ACTIVE
+            )
             .exclude(pk__in=paired)
             .order_by("pk")
-            .values_list("pk", "started_community_work", "post", "name", "joined")
-        )
+            .values_list("pk", "started_community_work", "post", "name")
+        ]
         heads = [w for w in workers if w[2] in HEADS and w[1].year <= experienced_from]
         needed = math.ceil(len(workers) * SHARE_PAIRED / policy.district_ratio)
         internal = min(len(heads), round(needed * SHARE_INTERNAL))
@@ -189,6 +217,23 @@ def seed_supervisors(ctx: SeedContext) -> None:
     )
 
 
+def _in_subdistrict_since(sub: Subdistrict) -> dict[int, dt.date]:
+    """When each worker now in `sub` came to it: the first day of the run of periods up to now
+    on the books in `sub` (a return or a move in starts it)."""
+    rows = (
+        WorkerPeriod.objects.filter(trainee__subdistrict=sub)
+        .order_by("trainee_id", "-starts_on")
+        .values_list("trainee_id", "starts_on", "subdistrict_id", "state")
+    )
+    since: dict[int, dt.date] = {}
+    for trainee_id, periods in groupby(rows, key=itemgetter(0)):
+        for _id, starts_on, subdistrict_id, state in periods:
+            if subdistrict_id != sub.pk or state not in ON_BOOKS_STATES:
+                break
+            since[trainee_id] = starts_on
+    return since
+
+
 def _pairings(
     ctx: SeedContext,
     *,
@@ -201,7 +246,7 @@ def _pairings(
     rng.shuffle(workers)
     placed = workers[: int(len(workers) * SHARE_PAIRED)]
     load = [0] * len(team)
-    for i, (trainee_id, started_work, _post, _name, joined) in enumerate(placed):
+    for i, (trainee_id, started_work, _post, _name, arrived) in enumerate(placed):
         # Round robin over ceil(placed / ratio) new supervisors keeps each within the ratio; a
         # worker who supervises others is paired with a colleague, never with themself.
         k = i % len(team)
@@ -211,8 +256,9 @@ def _pairings(
         # Junior workers by the district's rule get mentor mode; some others too.
         junior = policy.mode_for(started_work, on=ctx.today) == SupervisionMode.MENTOR
         mode = SupervisionMode.MENTOR if junior or rng.random() < 0.35 else SupervisionMode.DRILL
-        # A pairing starts with the district's first round, or when a later joiner joined.
-        start = max(ctx.pairings_started_on, joined)
+        # A pairing starts with the district's first round, or when the worker came (joined,
+        # came back or moved in from another subdistrict).
+        start = max(ctx.pairings_started_on, arrived)
         # One pairing in twelve changed once: the old one ended with a reason (history).
         if rng.random() < 1 / 12 and start < ctx.repaired_on - dt.timedelta(days=30):
             other = next(

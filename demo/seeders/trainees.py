@@ -1,9 +1,13 @@
-"""Career grades and ~2,090 community workers per unit of scale, with valid ID numbers.
+"""Career grades and ~2,090 community workers per unit of scale, with valid ID numbers and
+their dated histories.
 
 Workers are drawn one at a time and written a batch at a time: at scale 50 (about 104,500
 workers) the roster is never held in memory. Posts are planned first for every committee (a
 tuple each), so that leave and departures are drawn over the whole roster before anyone is
-generated. Ages, service and departures are reckoned from `ctx.today`.
+generated. Ages, service and departures are reckoned from `ctx.today`. Each worker's history
+since 2019 (transfers, posts, grades, leave, secondments, leaving, coming back) is built in
+memory through trainees.history by demo/seeders/careers.py and bulk-created with the batch;
+the worker's columns are the period covering today.
 """
 
 from __future__ import annotations
@@ -16,33 +20,57 @@ from django.utils.translation import gettext as _
 
 from demo import data
 from demo.context import Picker, SeedContext, add_years
-from demo.rows import bulk_create_stream
+from demo.rows import BATCH_SIZE, RowWriter, batched, forget_queries
+from demo.seeders.careers import (
+    AWAY,
+    GRADE_RANGES,
+    LEFT,
+    ON_DUTY,
+    REHIRED,
+    RETIRED,
+    CareerMaker,
+)
 from trainees.identity import id_check_char
 from trainees.models import (
     CareerGrade,
+    ChangeKind,
     Education,
     Gender,
     PoliticalStatus,
     Post,
     Trainee,
     TraineeStatus,
+    WorkerPeriod,
 )
 
-# Workers per unit of scale, office staff included. About 4.5% are on leave or have left, so
-# the active count lands near 2,000 ("nearly 2,000 community workers", DOMAIN.md).
+# Workers per unit of scale, office staff included. About 4.5% are away today (on leave or
+# seconded) or have left, so the active count lands near 2,000 ("nearly 2,000 community
+# workers", DOMAIN.md).
 WORKERS_PER_SCALE = 2090
 SHARE_ON_LEAVE = 0.015
 SHARE_LEFT = 0.03
+SHARE_RETIRED = 0.3  # of those who left, drawn older: women retire at 50, men at 60
+SHARE_REHIRED = 0.005  # left since 2019 and came back
+# Ages today of the older workers drawn for retirement: women past 50 (most), men at 60.
+RETIREE_AGES = (((51, 57), 80), ((60, 60), 20))
 MIN_COMMITTEE_STAFF = 7  # secretary, director, 2 deputies, 3 members at most
+# A period's columns as written (the worker's key first), and the attributes they come from.
+PERIOD_VALUES = (
+    "starts_on",
+    "ends_on",
+    "subdistrict_id",
+    "neighbourhood_id",
+    "post",
+    "grade_id",
+    "state",
+    "leave_kind",
+    "change",
+    "reason",
+    "document_no",
+    "recorded_by_id",
+)
+PERIOD_FIELDS = ("trainee", *(name.removesuffix("_id") for name in PERIOD_VALUES))
 
-# 三岗十八级: heads 7–18, deputies 4–15, other staff 1–12 (DOMAIN.md, careers).
-GRADE_RANGES: dict[str, tuple[int, int]] = {
-    Post.PARTY_SECRETARY: (7, 18),
-    Post.DIRECTOR: (7, 18),
-    Post.DEPUTY: (4, 15),
-    Post.COMMITTEE_MEMBER: (1, 12),
-    Post.GENERAL: (1, 12),
-}
 HEADS = (Post.PARTY_SECRETARY, Post.DIRECTOR)
 
 # Age bands (inclusive) and weights by post: mostly 28–50, heads older.
@@ -171,11 +199,20 @@ class PersonMaker:
                 self.mobiles.add(number)
                 return number
 
-    def person(self, *, subdistrict_id: int, neighbourhood_id: int | None, post: str) -> Trainee:
+    def person(
+        self,
+        *,
+        subdistrict_id: int,
+        neighbourhood_id: int | None,
+        post: str,
+        ages: tuple[int, int] | None = None,
+    ) -> Trainee:
+        """A worker placed in today's slot, on duty since `joined`; `ages` overrides the band
+        of ages today drawn by post."""
         rng = self.rng
         today = self.today
         kind = "head" if post in HEADS else "deputy" if post == Post.DEPUTY else "staff"
-        low, high = self.age_band[kind](rng)
+        low, high = ages or self.age_band[kind](rng)
         age = rng.randint(low, high)
         # Born between `age` and `age + 1` years before today.
         birth = today - dt.timedelta(days=int(age * 365.2425) + rng.randint(1, 364))
@@ -206,7 +243,7 @@ class PersonMaker:
         span = (latest - earliest).days
         started = earliest + dt.timedelta(days=int(span * rng.betavariate(*shape)))
         joined = started
-        if rng.random() < 0.45:  # transferred or promoted into the current committee later
+        if rng.random() < 0.45:  # came to the district's committees later (from elsewhere)
             joined += dt.timedelta(days=int((latest - started).days * rng.betavariate(1.5, 2.0)))
 
         service = (today - started).days / 365.2425
@@ -237,17 +274,6 @@ class PersonMaker:
         )
 
 
-def _mark_left(person: Trainee, rng: random.Random, today: dt.date) -> None:
-    """A departure some time after joining and before today (at most about 2.5 years ago)."""
-    if (today - person.joined).days < 30:
-        person.joined = person.started_community_work
-    if (today - person.joined).days < 30:
-        person.started_community_work = person.joined = add_years(person.birth_date, 20)
-    gap = (today - person.joined).days
-    person.status = TraineeStatus.LEFT
-    person.left_on = today - dt.timedelta(days=rng.randint(1, min(gap - 1, 900)))
-
-
 def seed_workers(ctx: SeedContext) -> None:
     rng = ctx.rng("workers")
     maker = PersonMaker(rng, ctx.grade_ids, today=ctx.today)
@@ -262,21 +288,72 @@ def seed_workers(ctx: SeedContext) -> None:
     for code, count in office.items():
         plan += [(ctx.subdistricts[code].pk, None, Post.GENERAL)] * count
 
-    # Heads stay on duty; leave and departures come from the other posts.
+    # Heads stay on duty; leave, departures and returns come from the other posts.
     others = [i for i, (_sub, _nb, post) in enumerate(plan) if post not in HEADS]
-    away = rng.sample(others, round(len(plan) * (SHARE_ON_LEAVE + SHARE_LEFT)))
-    n_on_leave = round(len(plan) * SHARE_ON_LEAVE)
-    on_leave, left = set(away[:n_on_leave]), set(away[n_on_leave:])
-    del others, away
+    n_away = round(len(plan) * SHARE_ON_LEAVE)
+    n_left = round(len(plan) * SHARE_LEFT)
+    n_retired = round(n_left * SHARE_RETIRED)
+    n_rehired = round(len(plan) * SHARE_REHIRED)
+    drawn = rng.sample(others, n_away + n_left + n_rehired)
+    fates = dict.fromkeys(drawn[:n_away], AWAY)
+    fates.update(dict.fromkeys(drawn[n_away : n_away + n_retired], RETIRED))
+    fates.update(dict.fromkeys(drawn[n_away + n_retired : n_away + n_left], LEFT))
+    fates.update(dict.fromkeys(drawn[n_away + n_left :], REHIRED))
+    del others, drawn
+    retiree_ages = Picker(RETIREE_AGES)
+    careers = CareerMaker(
+        ctx.rng("careers"),
+        today=ctx.today,
+        grade_ids=ctx.grade_ids,
+        neighbourhoods=ctx.neighbourhoods,
+        actor=ctx.users.get("district"),
+    )
 
-    def people() -> Iterator[Trainee]:
+    def people() -> Iterator[tuple[Trainee, list[WorkerPeriod]]]:
         for i, (sub_id, nb_id, post) in enumerate(plan):
-            person = maker.person(subdistrict_id=sub_id, neighbourhood_id=nb_id, post=post)
-            if i in on_leave:
-                person.status = TraineeStatus.ON_LEAVE
-            elif i in left:
-                _mark_left(person, rng, ctx.today)
-            yield person
+            fate = fates.get(i, ON_DUTY)
+            ages = retiree_ages(rng) if fate == RETIRED else None
+            person = maker.person(
+                subdistrict_id=sub_id, neighbourhood_id=nb_id, post=post, ages=ages
+            )
+            yield person, careers.build(person, fate)
 
-    count = bulk_create_stream(Trainee, people())
+    # A batch of workers, then their periods: bulk_create gives the workers their keys, and the
+    # periods (about 3.5 a worker, 350,000 at scale 50) go in as plain rows (demo/rows.py).
+    period_rows = RowWriter(WorkerPeriod, PERIOD_FIELDS)
+    count = 0
+    for chunk in batched(people()):
+        Trainee.objects.bulk_create([person for person, _periods in chunk], batch_size=BATCH_SIZE)
+        period_rows.write(
+            [
+                (person.pk, *(getattr(period, name) for name in PERIOD_VALUES))
+                for person, periods in chunk
+                for period in periods
+            ]
+        )
+        count += len(chunk)
+        forget_queries()
     ctx.say(_("社区工作者 %(count)d 人。") % {"count": count})
+    changes, leave = careers.changes, careers.leave_kinds
+    ctx.say(
+        _(
+            "履历 %(periods)d 段：调动 %(transfers)d 次，岗位变动 %(posts)d 次，调级 %(grades)d 次，"
+            "休假 %(leave)d 次（产假 %(maternity)d、病假 %(sick)d、进修 %(study)d、事假 %(other)d），"
+            "借调 %(secondments)d 次，离职 %(left)d 次，退休 %(retired)d 人，再次入职 %(rehired)d 人。"
+        )
+        % {
+            "periods": careers.periods,
+            "transfers": changes[ChangeKind.TRANSFER],
+            "posts": changes[ChangeKind.POST],
+            "grades": changes[ChangeKind.GRADE],
+            "leave": changes[ChangeKind.LEAVE],
+            "maternity": leave["maternity"],
+            "sick": leave["sick"],
+            "study": leave["study"],
+            "other": leave["other"],
+            "secondments": changes[ChangeKind.SECONDMENT],
+            "left": changes[ChangeKind.LEFT],
+            "retired": changes[ChangeKind.RETIRED],
+            "rehired": changes[ChangeKind.REHIRED],
+        }
+    )

@@ -1,14 +1,16 @@
 """Demo training over the demo's history (HISTORY_MONTHS months up to yesterday), with attendance.
 
 - All-staff training (全员培训): the latest June within the history whose five sittings
-  (10–14 June, two venues) are all before today; every worker active today who had joined by
-  then, placed by the same balanced placement the page uses; about 95% attend.
-- Each subdistrict runs a monthly training for a rotating third of its active workers (so every
-  worker is asked about every three months); about 90% attend. A month's training falls on a
-  weekday between the 5th and the 25th; in the month of today only if that day has passed.
+  (10–14 June, two venues) are all before today; every worker on duty (在岗) on all five days,
+  from their dated histories (nobody on leave, seconded, not yet joined or already gone),
+  placed by the same balanced placement the page uses; about 95% attend.
+- Each subdistrict runs a monthly training for a rotating third of the workers on duty in it on
+  the day (so every worker is asked about every three months); about 90% attend. A month's
+  training falls on a weekday between the 5th and the 25th; in the month of today only if that
+  day has passed.
 - Exam-preparation courses (考前辅导) in the two months before each recorded exam (certification's
-  ExamYear rows) that fall within the history, for workers with a degree, about 150 a sitting;
-  about 85% attend.
+  ExamYear rows) that fall within the history, for workers with a degree on duty on the
+  course's days, about 150 a sitting; about 85% attend.
 - Statuses: mostly present (two thirds of them by QR check-in, with a time before the start),
   some late, left early, absent, and leave approved (with its LeaveRequest).
 
@@ -33,7 +35,8 @@ from certification.models import ExamYear
 from demo.context import SeedContext, month_add
 from demo.rows import RowWriter, batched
 from neighbourhoods.models import Subdistrict
-from trainees.models import Education, Trainee, TraineeStatus
+from trainees.models import Education, Trainee, WorkerPeriod
+from trainees.populations import periods_on_duty
 from training.models import (
     Attendance,
     AttendanceStatus,
@@ -102,16 +105,39 @@ def _place(sittings: list[Sitting], people: list[int]) -> Iterator[tuple[int, in
         yield tid, best
 
 
+class _Roster:
+    """Who was on duty (在岗) on given days, in roster order (subdistrict, committee, name):
+    one query a day over the workers' periods (trainees.populations)."""
+
+    def __init__(self) -> None:
+        roster = Trainee.objects.order_by("subdistrict__code", "neighbourhood__name", "name", "pk")
+        self.order = {pk: i for i, pk in enumerate(roster.values_list("pk", flat=True))}
+
+    def on_duty(
+        self,
+        days: list[dt.date],
+        *,
+        subdistrict: Subdistrict | None = None,
+        graduates: bool = False,
+    ) -> list[int]:
+        """The workers on duty on every one of `days` (in `subdistrict` then, if given)."""
+        found: set[int] | None = None
+        for day in days:
+            periods = periods_on_duty(day)
+            if subdistrict is not None:
+                periods = periods.filter(subdistrict=subdistrict)
+            if graduates:
+                periods = periods.exclude(trainee__education=Education.HIGH_SCHOOL)
+            ids = set(periods.values_list("trainee_id", flat=True))
+            found = ids if found is None else found & ids
+        return sorted(found or (), key=self.order.__getitem__)
+
+
 def seed_training(ctx: SeedContext) -> None:
     rng = ctx.rng("training")
     district = ctx.users.get("district")
-    # (pk, subdistrict, education, joined) of today's active workers, in roster order.
-    active = list(
-        Trainee.objects.filter(status=TraineeStatus.ACTIVE)
-        .order_by("subdistrict__code", "neighbourhood__name", "name", "pk")
-        .values_list("pk", "subdistrict_id", "education", "joined")
-    )
-    if not active:
+    roster = _Roster()
+    if not roster.order:
         return
     writer = _Writer(rng, district)
 
@@ -122,7 +148,7 @@ def seed_training(ctx: SeedContext) -> None:
     )
     if june is not None:
         days = [june.replace(day=d) for d in ALL_STAFF_DAYS]
-        people = [pk for pk, _s, _e, joined in active if joined <= days[0]]
+        people = roster.on_duty(days)
         per_sitting = -(-len(people) // len(days)) + 20
         writer.add(
             TrainingEvent(
@@ -146,17 +172,20 @@ def seed_training(ctx: SeedContext) -> None:
             people,
         )
 
-    # Monthly subdistrict trainings for a rotating third of each subdistrict's workers.
-    by_sub: dict[int, list[tuple[int, dt.date]]] = {}
-    for pk, sub_id, _edu, joined in active:
-        by_sub.setdefault(sub_id, []).append((pk, joined))
-    subdistricts = list(Subdistrict.objects.filter(pk__in=by_sub).order_by("code"))
+    # Monthly subdistrict trainings for a rotating third of each subdistrict's workers on duty
+    # on the day (the third by place on the roster).
+    placed = WorkerPeriod.objects.values("subdistrict_id")
+    subdistricts = list(Subdistrict.objects.filter(pk__in=placed).order_by("code"))
     for n, month in enumerate(ctx.months):
         for sub in subdistricts:
             day = _weekday(rng, month)
             if day >= ctx.today:
                 continue
-            people = [pk for pk, joined in by_sub[sub.pk][n % 3 :: 3] if joined <= day]
+            people = [
+                pk for pk in roster.on_duty([day], subdistrict=sub) if roster.order[pk] % 3 == n % 3
+            ]
+            if not people:
+                continue
             writer.add(
                 TrainingEvent(
                     title=f"{sub.name}{month:%Y年%-m月}社区工作者培训："
@@ -179,8 +208,7 @@ def seed_training(ctx: SeedContext) -> None:
             )
 
     # Exam-preparation courses before each recorded exam in the history: workers with a degree
-    # (eligible sooner), about 150 a sitting.
-    graduates = [pk for pk, _s, edu, _j in active if edu != Education.HIGH_SCHOOL]
+    # (eligible sooner) on duty on the course's days, about 150 a sitting.
     exams = ExamYear.objects.filter(exam_date__gte=ctx.first_month, exam_date__lt=ctx.today)
     for exam in exams.order_by("year"):
         k = 0
@@ -189,6 +217,7 @@ def seed_training(ctx: SeedContext) -> None:
             if month < ctx.first_month:
                 continue
             days = sorted({_weekday(rng, month) for _i in range(2)})
+            graduates = sorted(roster.on_duty(days, graduates=True))
             k += 1
             writer.add(
                 TrainingEvent(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 
 from accounts.models import User
@@ -21,7 +21,7 @@ from demo.context import SeedContext, month_add
 from demo.seed import seed_demo
 from sessions.models import MonthClose, SessionAttendee, SessionStatus, SupervisionSession
 from supervisors.models import Assignment
-from trainees.models import Trainee
+from trainees.models import Trainee, WorkerPeriod
 from training.models import Attendance, Enrolment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,3 +127,59 @@ def test_rows_added_after_the_seed_get_new_keys(today):
     copy(attempt, trainee=Trainee.objects.filter(exam_attempts__isnull=True).first())
     enrolment = Enrolment.objects.order_by("pk").last()
     copy(enrolment, trainee=Trainee.objects.exclude(enrolments__event=enrolment.event).first())
+
+
+def _period(trainee: str, day: str, **match) -> Exists:
+    """A period of the row's worker covering the row's date (both names of outer fields)."""
+    return Exists(
+        WorkerPeriod.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef(day)),
+            trainee_id=OuterRef(trainee),
+            starts_on__lte=OuterRef(day),
+            **match,
+        )
+    )
+
+
+ON_BOOKS = ["on_duty", "leave", "seconded"]
+
+
+@pytest.mark.django_db
+def test_activity_involves_only_workers_on_the_books_then(today):
+    """Training, exams, pairings and supervision follow the workers' dated histories: nobody is
+    marked for a sitting before joining, after leaving or while away, and a subdistrict's
+    training reaches the workers placed there on its day (DOMAIN.md, "Training counts for who
+    was there then")."""
+    attendance = Attendance.objects.all()
+    assert attendance.exists()
+    assert not attendance.exclude(_period("trainee_id", "sitting__date", state="on_duty")).exists()
+    local = attendance.filter(event__organiser__isnull=False)
+    assert local.exists()
+    assert not local.exclude(
+        _period("trainee_id", "sitting__date", subdistrict_id=OuterRef("event__organiser_id"))
+    ).exists()
+    attempts = ExamAttempt.objects.all()
+    assert not attempts.exclude(
+        _period("trainee_id", "exam_year__exam_date", state__in=ON_BOOKS)
+    ).exists()
+    # A pairing starts on a day its worker is on the books in the supervisor's subdistrict, and
+    # an open one's worker has stayed on the books since.
+    pairings = Assignment.objects.filter(supervisor__home_subdistrict__isnull=False)
+    assert not pairings.exclude(
+        _period(
+            "trainee_id",
+            "started_on",
+            state__in=ON_BOOKS,
+            subdistrict_id=OuterRef("supervisor__home_subdistrict_id"),
+        )
+    ).exists()
+    gone = WorkerPeriod.objects.filter(
+        trainee_id=OuterRef("trainee_id"),
+        starts_on__gt=OuterRef("started_on"),
+        state__in=["left", "retired"],
+    )
+    assert not Assignment.objects.filter(ended_on__isnull=True).filter(Exists(gone)).exists()
+    # Supervision logs: every attendee on duty on the day.
+    attendees = SessionAttendee.objects.all()
+    assert attendees.exists()
+    assert not attendees.exclude(_period("trainee_id", "session__date", state="on_duty")).exists()

@@ -4,12 +4,13 @@ all before the demo's today, deterministic."""
 import datetime as dt
 
 import pytest
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from demo.context import SeedContext
 from demo.seeders.training import seed_training
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import many_workers
+from trainees.models import WorkerPeriod
 from training.models import (
     Attendance,
     Enrolment,
@@ -64,12 +65,16 @@ def test_demo_training_is_plausible(district, today):
     assert not Attendance.objects.filter(
         ~Q(sitting=F("enrolment__sitting")) | ~Q(trainee=F("enrolment__trainee"))
     ).exists()
-    # Subdistrict trainings only reach their own workers.
-    assert (
-        not Enrolment.objects.filter(event__organiser__isnull=False)
-        .exclude(trainee__subdistrict=F("event__organiser"))
-        .exists()
+    # Subdistrict trainings only reach the workers placed there, on duty, on the day.
+    placed = WorkerPeriod.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("sitting__date")),
+        trainee_id=OuterRef("trainee_id"),
+        starts_on__lte=OuterRef("sitting__date"),
+        subdistrict_id=OuterRef("event__organiser_id"),
+        state="on_duty",
     )
+    local = Enrolment.objects.filter(event__organiser__isnull=False)
+    assert local.exists() and not local.exclude(Exists(placed)).exists()
 
 
 def test_demo_training_is_deterministic(district):
