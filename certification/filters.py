@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from neighbourhoods.choices import offer_committees_of_one_subdistrict
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from trainees.models import Education, Post, Trainee
 
@@ -13,13 +14,15 @@ from .selectors import eligible_q, entry_levels, rule_rows
 
 
 def _scope_choices(filterset, user, prefix: str = "") -> None:
-    if user is not None and user.is_subdistrict_admin:
-        filterset.filters["subdistrict"].queryset = Subdistrict.objects.filter(
-            pk=user.subdistrict_id
-        )
+    own = user.subdistrict_id if user is not None and user.is_subdistrict_admin else None
+    if own is not None:
+        filterset.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
         filterset.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
-            subdistrict_id=user.subdistrict_id
+            subdistrict_id=own
         ).select_related("subdistrict")
+    if "neighbourhood" in filterset.filters:
+        field = filterset.form.fields["neighbourhood"]
+        offer_committees_of_one_subdistrict(field, filterset.data, own)
 
 
 def _housing(queryset: QuerySet, prefix: str, value: str) -> QuerySet:

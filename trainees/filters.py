@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import scoped_subdistrict_id
-from core.params import parse_id
+from neighbourhoods.choices import offer_committees_of_one_subdistrict
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 
 from .models import Education, Post, Trainee, TraineeStatus
@@ -61,24 +61,7 @@ class TraineeFilter(django_filters.FilterSet):
             self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
                 subdistrict_id=own
             ).select_related("subdistrict")
-        self._offer_committees_of_one_subdistrict(own)
-
-    def _offer_committees_of_one_subdistrict(self, own: int | None) -> None:
-        """The committee drop-down lists the committees of one subdistrict — the chosen one, or
-        the user's own — never the whole city's (9,250 options at 100,000 workers were most of
-        the page, issue 13). Any committee in scope is still accepted (a link with only
-        ?neighbourhood=), and a chosen one stays selected."""
-        field = self.form.fields["neighbourhood"]
-        chosen = self.data.get("subdistrict") if self.data else None
-        subdistrict = own or parse_id(chosen)
-        selected = parse_id(self.data.get("neighbourhood") if self.data else None)
-        offered = field.queryset.filter(subdistrict_id=subdistrict) if subdistrict else None
-        if offered is None:
-            offered = field.queryset.none()
-            field.help_text = _("先选择街道（镇），再选择居委会。")
-        if selected:
-            offered = offered | field.queryset.filter(pk=selected)
-        field.widget.choices = [("", field.empty_label), *((n.pk, str(n)) for n in offered)]
+        offer_committees_of_one_subdistrict(self.form.fields["neighbourhood"], self.data, own)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(trainee_search_q(value)) if value else queryset
