@@ -13,7 +13,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs:node npm:npm
 CI_PACKAGES := redis-server postgresql
 
-.PHONY: run setup system venv deps messages migrate demo worker check test test-dates test-postgres bench loadtest lint fmt prod-check clean
+.PHONY: run setup system venv deps messages migrate demo worker check test test-dates test-postgres bench bench-city loadtest lint fmt prod-check clean
 
 run: setup demo ## set everything up and serve at http://127.0.0.1:8000 with a background worker
 	@scripts/serve.sh $(HOST) $(PORT)
@@ -74,6 +74,12 @@ bench: deps messages ## speed targets of the issues; writes docs/benchmarks.md
 	@for module in $$(ls bench/*.py | grep -v __init__ | sed 's|/|.|; s|\.py$$||'); do \
 	  echo "== $$module"; DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m $$module || exit 1; \
 	done
+
+# Not in `make bench`: bench/city/ is a package, and its first run seeds 100,000 workers.
+bench-city: deps ## issue 13's pages at 2,000 and 100,000 workers on PostgreSQL; writes docs/benchmarks.md
+	@scripts/install-system-packages.sh gettext fonts-noto-cjk postgresql
+	@$(MAKE) --no-print-directory messages
+	@$(PY) -m bench.city $(BENCH_CITY_ARGS)
 
 loadtest: deps ## 50 users for 60 s on gunicorn + PostgreSQL + Celery; writes docs/benchmarks.md
 	@scripts/install-system-packages.sh gettext fonts-noto-cjk $(CI_PACKAGES)
