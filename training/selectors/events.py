@@ -10,6 +10,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -36,15 +37,28 @@ from .scope import ATTENDED_Q, enrolment_scope, event_scope
 
 
 def event_list(*, user: User) -> QuerySet[TrainingEvent]:
-    """Events in scope with their first sitting date and head counts (one query)."""
-    enrolled = Q(enrolments__in=enrolment_scope(user))
+    """Events in scope with their first sitting date and head counts (one query).
+
+    The enrolments in scope are counted per event in a grouped subquery, not joined: joined
+    with the sittings they multiplied into every (sitting, enrolment) pair, and the scope's
+    `IN` became a subplan re-scanning all enrolments for each — at 700,000 enrolments the
+    page did not answer (issue 13).
+    """
+    enrolled = (
+        enrolment_scope(user)
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         event_scope(user)
         .select_related("organiser")
         .annotate(
             first_date=Min("sittings__date"),
             sitting_count=Count("sittings", distinct=True),
-            enrolled=Count("enrolments", filter=enrolled, distinct=True),
+            enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0)),
         )
         .order_by("-first_date", "-pk")
     )
