@@ -63,17 +63,26 @@ def session_scope(user: User) -> QuerySet[SupervisionSession]:
 
 
 def session_list(*, user: User) -> QuerySet[SupervisionSession]:
-    """Logs in scope with supervisor and attendees: three queries for a page, whatever its size."""
+    """Logs in scope with supervisor and attendees: three queries for a page, whatever its size.
+
+    The head counts are per-row subqueries, not a join grouped by log: grouped, the database
+    aggregated every log in scope before taking a page of 30 (4–7 s at 1.6 million logs,
+    issue 13); as subqueries they are computed for the page's rows only.
+    """
     attendees = SessionAttendee.objects.select_related("trainee").order_by("pk")
+
+    def count(rows: QuerySet[SessionAttendee]) -> Coalesce:
+        grouped = rows.filter(session=OuterRef("pk")).order_by().values("session")
+        counted = grouped.annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
     return (
         session_scope(user)
         .select_related("supervisor")
         .prefetch_related(Prefetch("attendees", queryset=attendees))
         .annotate(
-            attendee_count=Count("attendees", distinct=True),
-            confirmed_count=Count(
-                "attendees", filter=Q(attendees__confirmed_at__isnull=False), distinct=True
-            ),
+            attendee_count=count(SessionAttendee.objects.all()),
+            confirmed_count=count(SessionAttendee.objects.filter(confirmed_at__isnull=False)),
         )
         .order_by("-date", "-start_time", "-pk")
     )
