@@ -169,8 +169,6 @@ def plan_change(
     }
     if not changed:
         raise ValidationError(_("与该日期的现有记录相同，没有需要登记的变动。"))
-    if "neighbourhood_id" in changed or "subdistrict_id" in changed:
-        pass  # the caller checks the committee belongs to the subdistrict
 
     original = [copy.copy(p) for p in periods]
     if current.starts_on < effective_on:
