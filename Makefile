@@ -13,7 +13,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext fonts-noto-cjk chromium poppler-utils nodejs:node npm:npm
 CI_PACKAGES := redis-server postgresql
 
-.PHONY: run setup system venv deps messages migrate demo worker check test test-dates test-postgres bench bench-city loadtest lint fmt prod-check clean
+.PHONY: run setup system venv deps messages migrate demo worker check test test-dates test-postgres bench bench-city loadtest loadtest-city lint fmt prod-check clean
 
 run: setup demo ## set everything up and serve at http://127.0.0.1:8000 with a background worker
 	@scripts/serve.sh $(HOST) $(PORT)
@@ -85,6 +85,11 @@ loadtest: deps ## 50 users for 60 s on gunicorn + PostgreSQL + Celery; writes do
 	@scripts/install-system-packages.sh gettext fonts-noto-cjk $(CI_PACKAGES)
 	@$(MAKE) --no-print-directory messages
 	@scripts/loadtest.sh
+
+loadtest-city: deps ## the same load against a copy of bench-city's 100,000-worker district (issue 13)
+	@scripts/install-system-packages.sh gettext fonts-noto-cjk $(CI_PACKAGES)
+	@$(MAKE) --no-print-directory messages
+	@LOADTEST_CITY=1 scripts/loadtest.sh
 
 lint: deps
 	$(VENV)/bin/ruff check .

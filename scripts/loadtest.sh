@@ -9,6 +9,12 @@
 #
 #   scripts/loadtest.sh                        # 50 users, 10 a second, 60 s
 #   LOADTEST_USERS=20 LOADTEST_TIME=30s scripts/loadtest.sh --no-write
+#   LOADTEST_CITY=1 scripts/loadtest.sh        # `make loadtest-city`: the 100,000-worker district
+#
+# LOADTEST_CITY=1 runs against a copy of `make bench-city`'s 104,500-worker database
+# (bench/city/: its cluster under /var/tmp/dudao-city, seeded once, started here if needed),
+# made from it as a template and dropped afterwards, so the run's writes never reach it. That
+# database was seeded with the local settings' public PII keys, so this run uses them too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,16 +68,46 @@ stop() {
 }
 cleanup() {
   stop
+  if declare -F drop_copy >/dev/null; then drop_copy; fi
   if [ -n "${KEEP_LOADTEST_DIR:-}" ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-echo "== database: migrate and seed the demo district"
-timeout 300 "$venv/python" manage.py migrate --no-input -v0
-seed_started=$(date +%s)
-timeout 600 "$venv/python" manage.py seed_demo >"$work/seed.log"
-seed_seconds=$(( $(date +%s) - seed_started ))
-echo "   seeded in $seed_seconds s"
+city=()
+if [ -n "${LOADTEST_CITY:-}" ]; then
+  echo "== database: a copy of bench-city's 104,500-worker district"
+  copy=dudao_city_50_loadtest
+  timeout 600 "$venv/python" - "$copy" <<'PY'
+import sys
+from pathlib import Path
+from bench.city.cluster import Cluster
+cluster = Cluster(Path("/var/tmp/dudao-city"), 55490)
+cluster.start()
+if "dudao_city_50" not in cluster.databases():
+    sys.exit("no dudao_city_50 database: run `make bench-city` first (it seeds it once)")
+cluster.drop_database(sys.argv[1])
+with cluster.connect() as conn:
+    conn.execute(f'CREATE DATABASE "{sys.argv[1]}" TEMPLATE dudao_city_50')
+PY
+  export DATABASE_URL="postgres://dudao@127.0.0.1:55490/$copy"
+  drop_copy() {
+    "$venv/python" -c "import sys; from pathlib import Path; from bench.city.cluster import Cluster; Cluster(Path('/var/tmp/dudao-city'), 55490).drop_database(sys.argv[1])" "$copy" || true
+  }
+  # config/settings/base.py's _insecure_key: the keys the local settings seeded it with.
+  key() { "$venv/python" -c "import base64, hashlib, sys; print(base64.urlsafe_b64encode(hashlib.sha256(f'dudao-INSECURE-local-{sys.argv[1]}-key'.encode()).digest()).decode())" "$1"; }
+  DUDAO_PII_KEY=$(key pii)
+  DUDAO_PII_HASH_KEY=$(key pii-hash)
+  export DUDAO_PII_KEY DUDAO_PII_HASH_KEY
+  timeout 300 "$venv/python" manage.py migrate --no-input -v0
+  city=(--city)
+else
+  echo "== database: migrate and seed the demo district"
+  timeout 300 "$venv/python" manage.py migrate --no-input -v0
+  seed_started=$(date +%s)
+  timeout 600 "$venv/python" manage.py seed_demo >"$work/seed.log"
+  seed_seconds=$(( $(date +%s) - seed_started ))
+  echo "   seeded in $seed_seconds s"
+fi
 timeout 120 "$venv/python" manage.py collectstatic --no-input -v0
 
 echo "== gunicorn ($workers workers) on 127.0.0.1:$port and one Celery worker"
@@ -115,5 +151,6 @@ errors=$(grep -cE '" 5[0-9]{2} ' "$work/access.log" || true)
 echo "   gunicorn answered $(wc -l <"$work/access.log") requests, $errors with a 5xx"
 "$venv/python" -m bench.loadtest.report --csv "$work/locust" --results "$DUDAO_LOADTEST_OUT" \
   --users "$users" --rate "$rate" --duration "$duration" --workers "$workers" \
-  --load-before "$load_before" --load-after "$load_after" --db-query "${LOADTEST_DB_QUERY:-}" "$@"
+  --load-before "$load_before" --load-after "$load_after" --db-query "${LOADTEST_DB_QUERY:-}" \
+  ${city[@]+"${city[@]}"} "$@"
 exit "$locust_rc"
