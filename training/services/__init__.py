@@ -2,7 +2,6 @@
 placement, attendance (marked by hand), QR check-in, leave. The public names are here."""
 
 from .attendance import (
-    IDS_PER_STATEMENT,
     Marked,
     attendance_mark,
     credit_policy,
@@ -34,7 +33,6 @@ from .leave import leave_request_create, leave_request_decide
 __all__ = [
     "CHECKIN_OPENS_BEFORE",
     "EVENT_FIELDS",
-    "IDS_PER_STATEMENT",
     "AudienceRule",
     "CheckedIn",
     "Marked",

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from trainees.populations import on_duty_q
 
 from ..models import Attendance, Enrolment, Sitting, TrainingEvent
 from ..selectors import can_manage_event
-from .attendance import _chunks
+from .attendance import id_set
 
 
 class CertificateHolders(Protocol):
@@ -203,8 +204,7 @@ def enrolments_place(*, event: TrainingEvent, actor: User) -> Placement:
         chosen[sittings[best].pk].append(enrolment_id)
         placed += 1
     for sitting_id, ids in chosen.items():
-        for chunk in _chunks(ids):
-            Enrolment.objects.filter(pk__in=chunk).update(sitting_id=sitting_id)
+        Enrolment.objects.filter(pk__in=RawSQL(*id_set(ids))).update(sitting_id=sitting_id)
     return Placement(placed=placed, unplaced=len(pending) - placed)
 
 
