@@ -5,7 +5,7 @@ with a ReportRun), so tests can compare them with independent computations. The 
 queries depends on the kind of period (months in it), never on the amount of data.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,19 +86,17 @@ def trend_figures(scope: Scope, period: Period) -> list[dict]:
     for month in _trend_points(period):
         day = month.end
         trained = Attendance.objects.filter(
-            trainee_id=OuterRef("trainee_id"),
-            sitting__date__gte=month.start,
-            sitting__date__lte=day,
-            credited_hours__gt=0,
+            sitting__date__gte=month.start, sitting__date__lte=day, credited_hours__gt=0
         )
-        # Conditions inside each Count: annotations used only in an aggregate() are dropped.
-        in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("trainee_id"))
+        in_force = Assignment.objects.filter(paired_on(day))
+        # Membership tests, not EXISTS per worker: one hashed scan of each table per month
+        # (0.9 s a month at 100,000 workers with lookups per worker, issue 13).
         row = scope.periods_on(day).aggregate(
             workers=Count("pk"),
-            covered=Count("pk", filter=Q(Exists(in_force))),
-            certified=Count("pk", filter=Q(certified_q(day))),
-            registered=Count("pk", filter=Q(registered_q(day))),
-            trained=Count("pk", filter=Q(Exists(trained))),
+            covered=Count("pk", filter=Q(trainee_id__in=in_force.values("trainee_id"))),
+            certified=Count("pk", filter=certified_q(day)),
+            registered=Count("pk", filter=registered_q(day)),
+            trained=Count("pk", filter=Q(trainee_id__in=trained.values("trainee_id"))),
         )
         points.append(
             {

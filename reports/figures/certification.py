@@ -22,39 +22,45 @@ from django.utils.translation import gettext as _
 from certification.models import Certificate, Level, RateTarget, Registration, SubjectResult
 from certification.selectors import (
     eligible_q,
-    held_on,
     next_exam_year,
-    registered_on,
     rule_rows,
 )
+from certification.selectors.population import certificate_held_q
 from neighbourhoods.models import HousingType
 from trainees.models import Post, Trainee
 
 from ..periods import Period
 from .common import Scope, num, pct, unit_key
 
+# The two predicates below are membership tests rather than `EXISTS` per worker
+# (certification.selectors `held_on`, `registered_on`, same rules): PostgreSQL answers them
+# from one hashed scan of the certificates or registrations, where the lookups per worker
+# cost 0.2–0.9 s per date at 100,000 workers (issue 13).
 
-def certified_q(day: dt.date) -> Exists:
+
+def certified_q(day: dt.date) -> Q:
     """On a query of periods: the worker holds a certificate on the day."""
-    return held_on(day, "trainee_id")
+    return Q(
+        trainee_id__in=Certificate.objects.filter(certificate_held_q(day)).values("trainee_id")
+    )
 
 
-def registered_q(day: dt.date) -> Exists:
+def registered_q(day: dt.date) -> Q:
     """On a query of periods: the worker's registration is in force on the day."""
-    return registered_on(day, "trainee_id")
+    in_force = Registration.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    return Q(trainee_id__in=in_force.values("trainee_id"))
 
 
 def _rate_rows(scope: Scope, day: dt.date, field: str) -> dict:
     """Counts grouped by a field of the period covering the day (placement, post, …)."""
     rows = (
         scope.periods_on(day)
-        .annotate(certified=certified_q(day), registered=registered_q(day))
         .values(field)
         .order_by()
         .annotate(
             workers=Count("pk"),
-            certified=Count("pk", filter=Q(certified=True)),
-            registered=Count("pk", filter=Q(registered=True)),
+            certified=Count("pk", filter=certified_q(day)),
+            registered=Count("pk", filter=registered_q(day)),
         )
     )
     return {r[field]: r for r in rows}

@@ -21,17 +21,12 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from sessions.models import (
     Competency,
@@ -42,7 +37,7 @@ from sessions.models import (
 )
 from sessions.services import cadence_policy, month_end
 from supervisors.models import Assignment, SupervisionMode
-from trainees.populations import paired_throughout_q
+from trainees.models import WorkerPeriod
 
 from ..periods import Period
 from .common import Scope, num, paired_on, pct, unit_key
@@ -52,21 +47,21 @@ SUBMITTED = ~Q(status=SessionStatus.DRAFT)
 
 def _coverage(scope: Scope, day: dt.date) -> tuple[dict, dict]:
     """Workers, covered (by mode) and serving supervisors per row, and district totals."""
-    in_force = Assignment.objects.filter(paired_on(day), trainee_id=OuterRef("trainee_id"))
+    in_force = Assignment.objects.filter(paired_on(day))
+
+    def paired(pairings) -> Q:
+        # A membership test: one hashed scan of the pairings, not a lookup per worker.
+        return Q(trainee_id__in=pairings.values("trainee_id"))
+
     rows = (
         scope.periods_on(day)
-        .annotate(
-            covered=Exists(in_force),
-            mentor=Exists(in_force.filter(mode=SupervisionMode.MENTOR)),
-            drill=Exists(in_force.filter(mode=SupervisionMode.DRILL)),
-        )
         .values(scope.unit_field)
         .order_by()
         .annotate(
             workers=Count("pk"),
-            covered=Count("pk", filter=Q(covered=True)),
-            mentor=Count("pk", filter=Q(mentor=True)),
-            drill=Count("pk", filter=Q(drill=True)),
+            covered=Count("pk", filter=paired(in_force)),
+            mentor=Count("pk", filter=paired(in_force.filter(mode=SupervisionMode.MENTOR))),
+            drill=Count("pk", filter=paired(in_force.filter(mode=SupervisionMode.DRILL))),
         )
     )
     by_unit = {unit_key(r[scope.unit_field]): r for r in rows}
@@ -82,17 +77,15 @@ def _coverage(scope: Scope, day: dt.date) -> tuple[dict, dict]:
 
 
 def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
-    """Sessions, hours and the mode split per row and in all: two queries.
+    """Sessions, hours and the mode split per row and in all: one query.
 
-    Per row, the distinct (row, log) pairs of the period are counted in one grouped query
-    over a derived table, so a group log counts once in each row it touched; each attendee is
-    in the row of their placement on the log's date. (Subqueries per
-    row, as before, scanned the period's logs once per row and cost 0.18 s of the dashboard's
-    0.56 s on PostgreSQL.)
+    The distinct (row, log) pairs of the period are counted per row over a derived table, so
+    a group log counts once in each row it touched; each attendee is in the row of their
+    placement on the log's date. The totals count each log of those pairs once (a log counts
+    when one of its attendees was placed in the scope on its date), from the same pairs: a
+    second pass over the logs with a lookup per log cost 2 s of a year report at 100,000
+    workers (issue 13).
     """
-    logs = SupervisionSession.objects.filter(
-        SUBMITTED, date__gte=period.start, date__lte=period.end
-    )
     pairs = (
         SessionAttendee.objects.filter(
             scope.placed_q(F("session__date")),
@@ -114,73 +107,103 @@ def _session_counts(scope: Scope, period: Period) -> tuple[dict, dict]:
         .distinct()
     )
     inner, params = pairs.query.sql_with_params()
+    sums = "COUNT(*), COALESCE(SUM(minutes), 0), COALESCE(SUM(mentor), 0)"
+    by_unit: dict[str, dict] = {}
+    total = {"sessions": 0, "minutes": 0, "mentor_sessions": 0}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT unit, COUNT(*), COALESCE(SUM(minutes), 0), COALESCE(SUM(mentor), 0) "
-            f"FROM ({inner}) AS pairs GROUP BY unit",
+            f"WITH pairs AS ({inner}) "
+            f"SELECT 0, unit, {sums} FROM pairs GROUP BY unit "
+            f"UNION ALL SELECT 1, NULL, {sums} "
+            "FROM (SELECT DISTINCT log, minutes, mentor FROM pairs) AS logs",
             params,
         )
-        by_unit = {
-            unit_key(unit): {"sessions": n, "minutes": minutes, "mentor_sessions": mentor}
-            for unit, n, minutes, mentor in cursor.fetchall()
-        }
-    attended_in_scope = SessionAttendee.objects.filter(
-        scope.placed_q(OuterRef("date")), session=OuterRef("pk")
-    )
-    total = logs.filter(Exists(attended_in_scope)).aggregate(
-        sessions=Count("pk"),
-        minutes=Coalesce(Sum("duration_minutes"), Value(0)),
-        mentor_sessions=Count("pk", filter=Q(mode=SupervisionMode.MENTOR)),
-    )
+        for is_total, unit, n, minutes, mentor in cursor.fetchall():
+            figures = {"sessions": n, "minutes": minutes, "mentor_sessions": mentor}
+            if is_total:
+                total = figures
+            else:
+                by_unit[unit_key(unit)] = figures
     return by_unit, total
 
 
 def _cadence(scope: Scope, period: Period) -> tuple[dict, dict, list[dict]]:
-    """Pairing-months that met the cadence, per row and per month: one query per month.
+    """Pairing-months that met the cadence, per row and per month: one query for the period.
 
-    A pairing-month is in the row of the worker's placement on the month's last day."""
+    A pairing-month is a pairing in force on every day of the month (`paired_throughout_q`),
+    in the row of the worker's placement on the month's last day (`Scope.placed_q`); it meets
+    the cadence when the trainee attended at least the policy's minimum for its mode of
+    submitted (not draft) logs with that supervisor that month.
+
+    The attendances are counted once, grouped by (month, supervisor, trainee), and joined to
+    the pairing-months: a count per pairing per month, as a correlated subquery, read 1.6
+    million logs' attendees pairing by pairing and cost 20 s of the dashboard at 100,000
+    workers (issue 13). Written in SQL because the months are a table of their own here.
+    """
     policy = cadence_policy()
-    required = Case(
-        When(mode=SupervisionMode.DRILL, then=Value(policy.drill_min_per_month)),
-        default=Value(policy.mentor_min_per_month),
-        output_field=IntegerField(),
+    month_starts = period.month_starts()
+    months_sql = " UNION ALL ".join(["SELECT %s, %s, %s"] * len(month_starts))
+    months_params: list = []
+    for i, start in enumerate(month_starts):
+        months_params += [i, start, month_end(start)]
+    in_scope = "" if scope.is_district else "WHERE period.subdistrict_id = %s"
+    # For one subdistrict, only the attendances of workers ever placed there can match.
+    ever_in_scope = (
+        ""
+        if scope.is_district
+        else f"AND attendee.trainee_id IN (SELECT trainee_id FROM {WorkerPeriod._meta.db_table} "
+        "WHERE subdistrict_id = %s)"
     )
+    sql = f"""
+        WITH months (i, first_day, last_day) AS ({months_sql}),
+        attended AS (
+            SELECT months.i, log.supervisor_id, attendee.trainee_id, COUNT(*) AS n
+            FROM months
+            JOIN {SupervisionSession._meta.db_table} log
+                ON log.date >= months.first_day AND log.date <= months.last_day
+            JOIN {SessionAttendee._meta.db_table} attendee ON attendee.session_id = log.id
+            WHERE log.status <> %s {ever_in_scope}
+            GROUP BY months.i, log.supervisor_id, attendee.trainee_id
+        )
+        SELECT months.i, period.{scope.unit_field}, COUNT(*),
+            SUM(CASE WHEN COALESCE(attended.n, 0) >=
+                CASE WHEN pairing.mode = %s THEN %s ELSE %s END THEN 1 ELSE 0 END)
+        FROM months
+        JOIN {Assignment._meta.db_table} pairing
+            ON pairing.started_on <= months.first_day
+            AND (pairing.ended_on IS NULL OR pairing.ended_on >= months.last_day)
+        JOIN {WorkerPeriod._meta.db_table} period
+            ON period.trainee_id = pairing.trainee_id
+            AND period.starts_on <= months.last_day
+            AND (period.ends_on IS NULL OR period.ends_on >= months.last_day)
+        LEFT JOIN attended
+            ON attended.i = months.i
+            AND attended.supervisor_id = pairing.supervisor_id
+            AND attended.trainee_id = pairing.trainee_id
+        {in_scope}
+        GROUP BY months.i, period.{scope.unit_field}
+    """
+    params = [
+        *months_params,
+        SessionStatus.DRAFT,
+        *([] if scope.is_district else [scope.subdistrict_id]),
+        SupervisionMode.DRILL,
+        policy.drill_min_per_month,
+        policy.mentor_min_per_month,
+        *([] if scope.is_district else [scope.subdistrict_id]),
+    ]
+    months = [{"month": start.isoformat(), "pairs": 0, "met": 0} for start in month_starts]
     by_unit: dict[str, dict] = {}
-    months = []
-    for start in period.month_starts():
-        end = month_end(start)
-        attended = (
-            SessionAttendee.objects.filter(
-                trainee_id=OuterRef("trainee_id"),
-                session__supervisor_id=OuterRef("supervisor_id"),
-                session__date__gte=start,
-                session__date__lte=end,
-            )
-            .exclude(session__status=SessionStatus.DRAFT)
-            .order_by()
-            .values("trainee_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        rows = (
-            Assignment.objects.filter(scope.placed_q(end), paired_throughout_q(start, end))
-            .annotate(
-                attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
-                required=required,
-            )
-            .values(unit=scope.unit())
-            .order_by()
-            .annotate(pairs=Count("pk"), met=Count("pk", filter=Q(attended__gte=F("required"))))
-        )
-        month = {"month": start.isoformat(), "pairs": 0, "met": 0}
-        for r in rows:
-            row = by_unit.setdefault(unit_key(r["unit"]), {"pairs": 0, "met": 0})
-            row["pairs"] += r["pairs"]
-            row["met"] += r["met"]
-            month["pairs"] += r["pairs"]
-            month["met"] += r["met"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for i, unit, pairs, met in cursor.fetchall():
+            row = by_unit.setdefault(unit_key(unit), {"pairs": 0, "met": 0})
+            row["pairs"] += pairs
+            row["met"] += met or 0
+            months[i]["pairs"] += pairs
+            months[i]["met"] += met or 0
+    for month in months:
         month["pct"] = pct(month["met"], month["pairs"])
-        months.append(month)
     totals = {"pairs": sum(m["pairs"] for m in months), "met": sum(m["met"] for m in months)}
     return by_unit, totals, months
 
@@ -189,10 +212,14 @@ def growth_figures(scope: Scope, period: Period) -> dict:
     """Average drill score per competency, first vs last window of the period (one query);
     the scores of workers placed in the scope on the session's date."""
     (f_start, f_end), (l_start, l_end) = period.growth_windows()
+    # Only the scores of the two windows are read (half of a year's, in its first and last
+    # quarter); the rest of the period counts in neither average.
     rows = (
         DrillScore.objects.filter(
             scope.placed_q(F("session__date")),
             ~Q(session__status=SessionStatus.DRAFT),
+            Q(session__date__gte=f_start, session__date__lte=f_end)
+            | Q(session__date__gte=l_start, session__date__lte=l_end),
             session__date__gte=period.start,
             session__date__lte=period.end,
         )

@@ -12,7 +12,6 @@
 from django.db.models import Count, F, Q, Sum
 
 from training.models import Attendance, AttendanceStatus
-from training.selectors import training_hours_subquery_for
 
 from ..periods import Period
 from .common import Scope, num, pct, unit_key
@@ -34,19 +33,30 @@ def _row(workers: int, trained: int, hours, marked: int, attended: int) -> dict:
 
 
 def training_figures(scope: Scope, period: Period, units: list[dict]) -> dict:
-    """Three queries: coverage and hours per row, attendance per row, events in the period."""
+    """Four queries: workers, coverage and hours, attendance per row; events in the period."""
     field = scope.unit_field
-    hours = training_hours_subquery_for(
-        trainee_ref="trainee_id", start=period.start, end=period.end, ce_only=False
-    )
     cov = {
         unit_key(r[field]): r
-        for r in scope.periods_on(period.end)
-        .annotate(h=hours)
-        .values(field)
-        .order_by()
-        .annotate(workers=Count("pk"), trained=Count("pk", filter=Q(h__gt=0)), hours=Sum("h"))
+        for r in scope.periods_on(period.end).values(field).order_by().annotate(workers=Count("pk"))
     }
+    # The hours credited for sittings in the period (all training, as
+    # `training.selectors.training_hours_subquery_for(ce_only=False)`), grouped by the row of
+    # the worker's placement on the period's end for the workers 在册 then: one pass over the
+    # period's marks instead of a sum per worker (1 s at 100,000 workers, issue 13).
+    credited = (
+        Attendance.objects.filter(
+            scope.on_books_q(period.end),
+            sitting__date__gte=period.start,
+            sitting__date__lte=period.end,
+            credited_hours__gt=0,
+        )
+        .values(unit=scope.unit())
+        .order_by()
+        .annotate(trained=Count("trainee_id", distinct=True), hours=Sum("credited_hours"))
+    )
+    for r in credited:
+        row = cov.setdefault(unit_key(r["unit"]), {"workers": 0})
+        row["trained"], row["hours"] = r["trained"], r["hours"]
     marks = Attendance.objects.filter(
         scope.placed_q(F("sitting__date")),
         sitting__date__gte=period.start,
