@@ -31,6 +31,7 @@ urlpatterns = [
         ),
     ),
     path("structure/", include("trainees.structure_urls")),
+    path("neighbourhoods/", include("neighbourhoods.urls")),
     path("supervisors/", include("supervisors.urls")),
     path("sessions/", include("sessions.urls")),
     path("certification/", include("certification.urls")),

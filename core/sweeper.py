@@ -11,7 +11,11 @@ DUDAO_RUN_STALE_MINUTES is queued again while it has been started fewer than
 DUDAO_RUN_MAX_ATTEMPTS times, and marked failed with the reason otherwise.
 
 Each app that has runs registers its own sweep here from its AppConfig.ready() (imports,
-reports): this module knows no app, so the layers stay one-way.
+reports, trainees): this module knows no app, so the layers stay one-way.
+
+Files kept only for a short time (a large roster export, a day) are removed here too, by an
+expiry registered with `expiry_register`: every five minutes is often enough for them, and
+the daily jobs of reports and imports are for periods counted in months.
 """
 
 from __future__ import annotations
@@ -35,11 +39,17 @@ class Sweep(Protocol):
 
 
 _SWEEPS: dict[str, Callable[..., tuple[int, int]]] = {}
+_EXPIRIES: dict[str, Callable[..., int]] = {}
 
 
 def sweep_register(name: str, sweep: Sweep) -> None:
     """`sweep` returns (queued again, failed) for its runs; `name` prefixes the counts."""
     _SWEEPS[name] = sweep
+
+
+def expiry_register(name: str, expire: Callable[..., int]) -> None:
+    """`expire(now=...)` removes the files past their time and returns how many."""
+    _EXPIRIES[name] = expire
 
 
 class SweepResult(dict):
@@ -67,8 +77,9 @@ def runs_sweep(
     stale_after: dt.timedelta | None = None,
     max_attempts: int | None = None,
 ) -> SweepResult:
-    """Queue again, or fail, every run whose worker stopped giving signs of life. Messages are
-    sent after commit. Runs done, failed, previewed or recently active are left alone."""
+    """Queue again, or fail, every run whose worker stopped giving signs of life, and remove
+    the short-lived files past their time. Messages are sent and files deleted after commit.
+    Runs done, failed, previewed or recently active are left alone."""
     now = now or timezone.now()
     if stale_after is None:
         stale_after = dt.timedelta(minutes=settings.DUDAO_RUN_STALE_MINUTES)
@@ -80,6 +91,8 @@ def runs_sweep(
         for name, sweep in sorted(_SWEEPS.items()):
             requeued, failed = sweep(now=now, cutoff=cutoff, max_attempts=max_attempts)
             counts[f"{name}_requeued"], counts[f"{name}_failed"] = requeued, failed
+        for name, expire in sorted(_EXPIRIES.items()):
+            counts[f"{name}_removed"] = expire(now=now)
     return SweepResult(**counts)
 
 

@@ -1,9 +1,12 @@
 import django_filters
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import scoped_subdistrict_id, sees_whole_district
+from core.widgets import SearchSelect
 from neighbourhoods.models import Subdistrict
 from supervisors.models import SupervisionMode, Supervisor
+from supervisors.options import supervisors_to_filter_logs_by
 from trainees.forms import DateInput
 
 from .models import SessionAttendee, SessionStatus, SupervisionSession
@@ -22,8 +25,12 @@ class SessionFilter(django_filters.FilterSet):
         empty_label=_("全部"),
         method="filter_subdistrict",
     )
+    # About 10,000 supervisors at city scale: searched (supervisors.options), not listed.
     supervisor = django_filters.ModelChoiceFilter(
-        label=_("督导师"), queryset=Supervisor.objects.all(), empty_label=_("全部")
+        label=_("督导师"),
+        queryset=Supervisor.objects.all(),
+        empty_label=_("全部"),
+        widget=SearchSelect(reverse_lazy("supervisors:options")),
     )
     mode = django_filters.ChoiceFilter(
         label=_("督导方式"), choices=SupervisionMode.choices, empty_label=_("全部")
@@ -44,9 +51,7 @@ class SessionFilter(django_filters.FilterSet):
         own = scoped_subdistrict_id(user)
         if own is not None:
             self.filters["subdistrict"].queryset = Subdistrict.objects.filter(pk=own)
-            self.filters["supervisor"].queryset = Supervisor.objects.filter(
-                assignments__trainee__subdistrict_id=own
-            ).distinct()
+            self.filters["supervisor"].queryset = supervisors_to_filter_logs_by(user)
         elif not sees_whole_district(user):
             self.filters.pop("supervisor")
             self.filters.pop("subdistrict")

@@ -2,7 +2,18 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -10,7 +21,7 @@ from django.utils import timezone
 from accounts.capabilities import scope_by_subdistrict, scoped_subdistrict_id
 from accounts.models import User
 from neighbourhoods.selectors import subdistrict_scope
-from trainees.populations import ON_DUTY_NOTE, paired_on_q, period_on_duty_q, periods_on_duty
+from trainees.populations import ON_DUTY_NOTE, paired_on_q, periods_on_duty
 
 from .models import Assignment, SupervisionMode, SupervisionPolicy, Supervisor
 
@@ -109,41 +120,52 @@ def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
     population — trainees.populations), supervisors serving them, ratio, uncovered, mode split.
     A pairing covers its end date (end dates are last days).
 
-    Four queries whatever the size of the district: workers by subdistrict, the supervisors'
-    loads by home subdistrict, the district totals of supervisors, and the district's policy.
+    Five queries whatever the size of the district: the subdistricts in scope, their workers
+    and pairings, the supervisors' loads by home subdistrict, the district total of serving
+    supervisors, and the district's policy.
     """
     on = on or timezone.localdate()
-    # Each worker on duty on the date, in the subdistrict they were placed in then (the one
-    # period covering the date).
-    active = period_on_duty_q(on, "worker_periods__")
-    worker = "worker_periods__trainee"
-    # The LEFT JOIN gives a worker without pairings NULL dates: require a real row.
-    paired = (
-        active
-        & Q(**{f"{worker}__assignments__id__isnull": False})
-        & paired_on_q(on, f"{worker}__assignments__")
-    )
-    rows = list(
-        subdistrict_scope(user)
+    scope = subdistrict_scope(user)
+    # One scan of the periods covering the date (one per worker on duty, in the subdistrict
+    # they were placed in then), each joined only to the pairings in force that day. Joining
+    # every pairing a worker ever had and filtering inside the counts made the database
+    # aggregate the whole history: 561 ms of SQL at 100,000 workers, now about 135 ms
+    # (EXPLAIN ANALYZE on the scale-50 seed: parallel hash joins, one group per subdistrict).
+    pairing = "pairing__"
+    counts = (
+        periods_on_duty(on)
+        .filter(subdistrict__in=scope)
         .annotate(
-            workers=Count(worker, filter=active, distinct=True),
-            covered=Count(worker, filter=paired, distinct=True),
+            pairing=FilteredRelation(
+                "trainee__assignments", condition=paired_on_q(on, "trainee__assignments__")
+            )
+        )
+        .values("subdistrict_id")
+        .annotate(
+            workers=Count("trainee_id", distinct=True),
+            covered=Count(f"{pairing}trainee_id", distinct=True),
             mentor=Count(
-                worker,
-                filter=paired & Q(**{f"{worker}__assignments__mode": SupervisionMode.MENTOR}),
+                f"{pairing}trainee_id",
+                filter=Q(**{f"{pairing}mode": SupervisionMode.MENTOR}),
                 distinct=True,
             ),
             drill=Count(
-                worker,
-                filter=paired & Q(**{f"{worker}__assignments__mode": SupervisionMode.DRILL}),
+                f"{pairing}trainee_id",
+                filter=Q(**{f"{pairing}mode": SupervisionMode.DRILL}),
                 distinct=True,
             ),
-            serving=Count(f"{worker}__assignments__supervisor", filter=paired, distinct=True),
+            serving=Count(f"{pairing}supervisor_id", distinct=True),
         )
-        .order_by("code")
+        .order_by()
     )
+    by_subdistrict = {row["subdistrict_id"]: row for row in counts}
+    rows = list(scope.order_by("code"))
+    for row in rows:
+        figures = by_subdistrict.get(row.pk, {})
+        for key in ("workers", "covered", "mentor", "drill", "serving"):
+            setattr(row, key, figures.get(key, 0))
     team = (
-        Supervisor.objects.filter(is_active=True, home_subdistrict__in=subdistrict_scope(user))
+        Supervisor.objects.filter(is_active=True, home_subdistrict__in=scope)
         # Loads as of the board's date; the team itself (is_active, capacity) has no history.
         .annotate(load=_active_load(on))
         .values("home_subdistrict_id")
@@ -168,9 +190,7 @@ def coverage_board(*, user: User, on: dt.date | None = None) -> dict:
         Assignment.objects.filter(
             paired_on_q(on),
             Exists(
-                periods_on_duty(on).filter(
-                    trainee_id=OuterRef("trainee_id"), subdistrict__in=subdistrict_scope(user)
-                )
+                periods_on_duty(on).filter(trainee_id=OuterRef("trainee_id"), subdistrict__in=scope)
             ),
         )
         .values("supervisor")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import options, views
 from .urls_autoassign import urlpatterns as autoassign_urlpatterns
 
 app_name = "supervisors"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.SupervisorListView.as_view(), name="list"),
     path("<int:pk>/", views.supervisor_detail, name="detail"),
     path("coverage/", views.coverage_view, name="coverage"),
+    path("options/", options.supervisor_options, name="options"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
     re_path(
         r"^assignments/export\.(?P<fmt>csv|xlsx)$",

@@ -45,6 +45,7 @@ from tests.imports.conftest import roster_row, xlsx_bytes
 from tests.sessions.conftest import make_session
 from tests.training.conftest import enrol, make_event, make_sitting
 from trainees.exports import roster_headers
+from trainees.models import ExportStatus, RosterExport
 from training.models import LeaveRequest, TrainingKind
 from training.tokens import token_issue
 
@@ -132,6 +133,12 @@ SITTING = _by_side("sitting", **_TRAINING_SIDES)
 ENROLMENT = scoped("enrolment")
 LEAVE = scoped("leave")
 REPORT_RUN = _by_side("run", A={"sees": A_ADMIN}, B={"sees": B_ADMIN}, district={"sees": WHOLE})
+# A roster export is its requester's alone: everyone else, the district included, gets 404.
+ROSTER_EXPORT = _by_side(
+    "roster_export",
+    A={"sees": frozenset({"admin_a"})},
+    district={"sees": frozenset({"district"})},
+)
 IMPORT_RUN = _by_side(
     "import_run",
     A={"sees": frozenset({"admin_a", "district"})},
@@ -338,6 +345,9 @@ TABLE: dict[str, Url] = {
     # --- workers
     "trainees:list": Url(NONE, ALL_OK),
     "trainees:export": Url(formats("csv", "xlsx"), ALL_OK),
+    "trainees:export-detail": Url(ROSTER_EXPORT, SCOPED_OBJECT),
+    "trainees:export-status": Url(ROSTER_EXPORT, SCOPED_OBJECT, content_type=TYPES["json"]),
+    "trainees:export-download": Url(ROSTER_EXPORT, SCOPED_OBJECT, content_type=XLSX),
     "trainees:create": Url(NONE, MANAGERS_ONLY, data=_trainee_data),
     "trainees:detail": Url(TRAINEE, SCOPED_OBJECT),
     "trainees:update": Url(TRAINEE, SCOPED_WRITE, data=_trainee_data),
@@ -350,10 +360,12 @@ TABLE: dict[str, Url] = {
     "structure:subdistrict-list": Url(NONE, ADMINS_ONLY),
     "structure:subdistrict-detail": Url(SUBDISTRICT, expect(ADMINS, role_first=True)),
     "structure:neighbourhood-detail": Url(NEIGHBOURHOOD, expect(ADMINS, role_first=True)),
+    "neighbourhoods:options": Url(NONE, ADMINS_ONLY, content_type=TYPES["json"]),
     # --- supervisors and pairings
     "supervisors:list": Url(NONE, ADMINS_ONLY),
     "supervisors:detail": Url(SUPERVISOR, SCOPED_OBJECT),  # a worker sees their supervisor
     "supervisors:coverage": Url(NONE, ADMINS_ONLY),
+    "supervisors:options": Url(NONE, ADMINS_ONLY, content_type=TYPES["json"]),
     "supervisors:assignment-list": Url(NONE, ADMINS_ONLY),
     "supervisors:assignment-export": Url(formats("csv", "xlsx"), ADMINS_ONLY),
     "supervisors:assignment-end": Url(
@@ -603,6 +615,17 @@ def objects(world) -> SimpleNamespace:
             requested_by=by,
         )
 
+    def roster_export(by) -> RosterExport:
+        return RosterExport.objects.create(
+            requested_by=by,
+            fmt="xlsx",
+            as_of=on,
+            filename="社区工作者名册.xlsx",
+            status=ExportStatus.DONE,
+            progress=100,
+            file=ContentFile(_roster_file(), name="roster.xlsx"),
+        )
+
     def upload(by, subdistrict) -> ImportRun:
         return ImportRun.objects.create(
             kind="workers",
@@ -655,6 +678,10 @@ def objects(world) -> SimpleNamespace:
             "district": report(None, users.district),
         },
         import_run={"A": upload(users.admin_a, w.a), "B": upload(users.admin_b, w.b)},
+        roster_export={
+            "A": roster_export(users.admin_a),
+            "district": roster_export(users.district),
+        },
     )
 
 

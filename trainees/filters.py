@@ -2,12 +2,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.capabilities import scoped_subdistrict_id
-from neighbourhoods.choices import offer_committees_of_one_subdistrict
+from accounts.capabilities import scoped_subdistrict_id, sees_places
+from neighbourhoods.choices import committee_search_widget
 from neighbourhoods.models import HousingType, Neighbourhood, Subdistrict
 
 from .models import Education, Post, Trainee, TraineeStatus
-from .selectors import trainee_search_q
+from .selectors import trainee_scope, trainee_search_q
 
 
 class TraineeFilter(django_filters.FilterSet):
@@ -25,6 +25,7 @@ class TraineeFilter(django_filters.FilterSet):
         label=_("居委会"),
         queryset=Neighbourhood.objects.select_related("subdistrict"),
         empty_label=_("全部"),
+        widget=committee_search_widget(),
     )
     housing_type = django_filters.ChoiceFilter(
         label=_("住房类型"),
@@ -61,7 +62,13 @@ class TraineeFilter(django_filters.FilterSet):
             self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
                 subdistrict_id=own
             ).select_related("subdistrict")
-        offer_committees_of_one_subdistrict(self.form.fields["neighbourhood"], self.data, own)
+        elif user is not None and not sees_places(user):
+            # A supervisor's ten trainees (a worker's own record) sit in a few committees: those
+            # are listed, as a plain drop-down; the committee search is for those who see places.
+            self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
+                pk__in=trainee_scope(user).values("neighbourhood_id")
+            )
+            self.filters["neighbourhood"].extra["widget"] = forms.Select
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(trainee_search_q(value)) if value else queryset

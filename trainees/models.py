@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import encrypted_storage, unguessable_name
+
 from .pii import id_number_hash, id_number_tail, pii_decrypt, pii_encrypt
 
 
@@ -319,3 +321,74 @@ class WorkerPeriod(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def _export_upload_to(export: "RosterExport", filename: str) -> str:
+    # Not the readable name (kept in `filename` and given at download).
+    return unguessable_name("exports")
+
+
+class RosterExport(models.Model):
+    """A roster export too large to write inside a request, written by a Celery task.
+
+    Only the worker who asked may download it (trainees/export_runs.py), and the request was
+    audited like an immediate export. The file is encrypted at rest like every stored file
+    with personal data and removed EXPORT_FILE_HOURS after it was written (the sweeper,
+    core/sweeper.py); the row stays as the record of what was asked.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    fmt = models.CharField(_("格式"), max_length=4)
+    full_id = models.BooleanField(_("完整身份证号"), default=False)
+    # The roster's filters as the request gave them, rebuilt by the task for the same user.
+    # Cleared once the file is written or the export failed: a search can be an ID number.
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    language = models.CharField(_("语言"), max_length=10, default="zh-hans")
+    as_of = models.DateField(_("数据日期"))
+    filename = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    file = models.FileField(
+        _("文件"), upload_to=_export_upload_to, storage=encrypted_storage, blank=True
+    )
+    file_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    # Builds started; the sweeper retries a dead build only while this is low.
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The last sign of life (queued, claimed, progress written): see core/sweeper.py.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("名册导出")
+        verbose_name_plural = _("名册导出")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="roster_export_progress_max_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="roster_export_status")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

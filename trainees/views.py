@@ -1,25 +1,34 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.capabilities import can_manage_workers, capability_required
 from audit.services import audit_export
+from core.downloads import protected_download
 from core.forms import attach_service_errors
 from core.pagination import BoundedPaginator
 from core.spreadsheets import spreadsheet_response
 
+from .export_runs import (
+    IMMEDIATE_ROWS,
+    export_file_hours,
+    get_export_for_user,
+    roster_export_request,
+    roster_queryset,
+)
 from .exports import roster_headers, roster_rows
 from .filters import TraineeFilter
 from .forms import CHANGE_FIELDS, ChangeForm, MarkLeftForm, StatusForm, TraineeForm
 from .history import history_change
 from .identity import id_number_normalise
-from .models import ChangeKind
+from .models import ChangeKind, ExportStatus
 from .pii import id_number_hash
 from .selectors import get_trainee_for_user, trainee_list
 from .services import trainee_create, trainee_mark_left, trainee_set_status, trainee_update
@@ -30,7 +39,9 @@ class TraineeListView(SingleTableMixin, FilterView):
     table_class = TraineeTable
     filterset_class = TraineeFilter
     template_name = "trainees/list.html"
-    paginate_by = 50
+    # The table's own pagination only: a ListView's `paginate_by` would page the queryset a
+    # second time, counting the roster twice (one more COUNT over 100,000 rows per page).
+    table_pagination = {"per_page": 50}
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
@@ -46,23 +57,69 @@ class TraineeListView(SingleTableMixin, FilterView):
 
 
 def trainee_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The roster as CSV or XLSX, with the page's filters and the viewer's masking."""
-    filterset = TraineeFilter(
-        request.GET, queryset=trainee_list(user=request.user), user=request.user
-    )
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    """The roster as CSV or XLSX, with the page's filters and the viewer's masking.
+
+    Up to IMMEDIATE_ROWS rows the file is the response; a larger export is written by a
+    Celery task (export_runs.py) and the user is sent to its progress page, which offers the
+    download when it is ready. Either way the export is audited now, as it was asked.
+    """
+    queryset = roster_queryset(user=request.user, params=request.GET)
     # Masked by default (PIPL); district administrators may ask for full ID numbers (with
     # birth dates and mobiles), and every export is logged with its filters and whether it
     # was unmasked.
     full = request.user.sees_full_identity and request.GET.get("full_id") == "1"
+    filename = _("社区工作者名册") + f"-{timezone.localdate():%Y%m%d}"
+    large = queryset.count() > IMMEDIATE_ROWS
     audit_export(
         actor=request.user, what="trainees.roster", filters=_export_filters(request), full_id=full
     )
+    if large:
+        export = roster_export_request(
+            actor=request.user,
+            params=request.GET,
+            fmt=fmt,
+            full_id=full,
+            filename=f"{filename}.{fmt}",
+        )
+        return redirect("trainees:export-detail", pk=export.pk)
     rows = roster_rows(queryset, full=full)
-    filename = _("社区工作者名册") + f"-{timezone.localdate():%Y%m%d}"
     return spreadsheet_response(
         roster_headers(full=full), rows, fmt=fmt, filename=filename, sheet_title=_("名册")
     )
+
+
+@require_GET
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(request.user, pk)
+    return render(
+        request,
+        "trainees/export_detail.html",
+        {"export": export, "hours": export_file_hours()},
+    )
+
+
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    export = get_export_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "status_label": export.get_status_display(),
+            "progress": export.progress,
+            "error": export.error,
+            "download": reverse("trainees:export-download", args=[export.pk])
+            if export.file
+            else None,
+        }
+    )
+
+
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(request.user, pk)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404  # not written yet, or removed after EXPORT_FILE_HOURS
+    return protected_download(export.file, filename=export.filename)
 
 
 def _export_filters(request: HttpRequest) -> dict[str, str]:

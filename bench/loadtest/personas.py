@@ -32,8 +32,8 @@ SCORE_CARD_RE = re.compile(
 )
 SCORE_FIELD_RE = re.compile(r'name="score_(\d+)_([a-z_]+)"')
 TRAINEE_LINK_RE = re.compile(r'href="/workers/(\d+)/"')
-OPTION_RE = re.compile(r'<option value="(\d+)"')
-NEIGHBOURHOOD_SELECT_RE = re.compile(r'<select name="neighbourhood"[^>]*>(.*?)</select>', re.S)
+# What an office types into the roster's committee search (core/widgets.py SearchSelect).
+COMMITTEE_SEARCHES = ("居委", "华", "新", "虹", "路", "苑")
 SESSION_DETAIL_RE = re.compile(r"^/sessions/(\d+)/$")
 RUN_DETAIL_RE = re.compile(r"^/reports/runs/(\d+)/$")
 # How the one report run ended: status, error, seconds from request to done (or failed).
@@ -133,9 +133,20 @@ class SubdistrictAdmin(DudaoUser):
     def on_start(self) -> None:
         super().on_start()
         first = self.page("/workers/", "admin: roster")
-        select = NEIGHBOURHOOD_SELECT_RE.search(first.text or "")
-        self.neighbourhoods = OPTION_RE.findall(select.group(1)) if select else []
+        self.neighbourhoods = []
+        self.search_committees()
         self.trainees = TRAINEE_LINK_RE.findall(first.text or "")
+
+    @task(1)
+    def search_committees(self) -> None:
+        """Typing into the committee filter: the widget asks for matching committees."""
+        q = random.choice(COMMITTEE_SEARCHES)
+        found = self.page(f"/neighbourhoods/options/?q={q}", "admin: committee search")
+        try:
+            results = found.json().get("results", [])
+        except ValueError:
+            return
+        self.neighbourhoods = [str(r["id"]) for r in results] or self.neighbourhoods
 
     @task(4)
     def roster_filtered(self) -> None:

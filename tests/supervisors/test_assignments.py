@@ -191,9 +191,9 @@ def test_coverage_and_lists_query_count_is_constant(
                 actor=world.users.district,
             )
     client = client_for(world.users.district)
-    # session, user, subdistricts with worker counts, supervisors' loads, distinct serving
-    # supervisors, the district's policy (its ratio)
-    with django_assert_max_num_queries(6):
+    # session, user, subdistricts in scope, their on-duty workers and pairings in force,
+    # supervisors' loads, distinct serving supervisors, the district's policy (its ratio)
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("supervisors:coverage")).status_code == 200
     # session, user, count, page of rows, subdistrict filter choices
     with django_assert_max_num_queries(6):
