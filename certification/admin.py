@@ -12,6 +12,8 @@ from .models import (
     ExamYear,
     ExternalHours,
     Level,
+    RateSnapshot,
+    RateSnapshotRow,
     RateTarget,
     Registration,
     SeniorReview,
@@ -204,3 +206,31 @@ class ExternalHoursAdmin(ServiceAdmin):
             evidence=data["evidence"],
             actor=request.user,
         )
+
+
+@admin.register(RateSnapshot)
+class RateSnapshotAdmin(ReadOnlyAdmin):
+    """The month ends whose rate figures are kept (certification.snapshots): counted on the
+    dashboard's first view, dropped by every write that changes them. Never edited."""
+
+    list_display = ("day", "complete", "periods_upto", "computed_at")
+    list_filter = ("complete",)
+    date_hierarchy = "day"
+
+
+@admin.register(RateSnapshotRow)
+class RateSnapshotRowAdmin(ReadOnlyAdmin):
+    """A kept month end's counts by subdistrict, housing type and post. Never edited."""
+
+    list_display = (
+        "day",
+        "subdistrict",
+        "housing_type",
+        "post",
+        "active",
+        "certified",
+        "registered",
+    )
+    list_filter = ("subdistrict", "housing_type", "post")
+    list_select_related = ("subdistrict",)
+    date_hierarchy = "day"

@@ -14,9 +14,12 @@ class CertificationConfig(AppConfig):
 
         from .models import Certificate
         from .selectors import worker_ce_period
+        from .snapshots import connect_receivers
 
         ce_period_source_register(worker_ce_period)
         # Training's "not yet certified" audience asks here who holds a certificate.
         certificate_holders_register(
             lambda on: Certificate.objects.filter(date_issued__lte=on).values("trainee_id")
         )
+        # The monthly rate snapshots drop the days a write changes.
+        connect_receivers()

@@ -3,9 +3,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import sees_places
 from neighbourhoods.choices import offer_committees_of_one_subdistrict
 from neighbourhoods.models import Neighbourhood, Subdistrict
 from trainees.models import Education, Post, Trainee
+from trainees.selectors import trainee_scope
 
 from .forms import housing_choices
 from .models import Certificate, Level
@@ -20,9 +22,17 @@ def _scope_choices(filterset, user, prefix: str = "") -> None:
         filterset.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
             subdistrict_id=own
         ).select_related("subdistrict")
-    if "neighbourhood" in filterset.filters:
-        field = filterset.form.fields["neighbourhood"]
-        offer_committees_of_one_subdistrict(field, filterset.data, own)
+    if "neighbourhood" not in filterset.filters:
+        return
+    if user is not None and own is None and not sees_places(user):
+        # A supervisor's trainees (a worker's own record) sit in a few committees: those are
+        # listed, as a plain drop-down; the committee search refuses those who see no places.
+        filterset.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            pk__in=trainee_scope(user).values("neighbourhood_id")
+        )
+        return
+    field = filterset.form.fields["neighbourhood"]
+    offer_committees_of_one_subdistrict(field, filterset.data, own)
 
 
 def _housing(queryset: QuerySet, prefix: str, value: str) -> QuerySet:

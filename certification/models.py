@@ -392,3 +392,63 @@ class RateTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.target_pct}%"
+
+
+class RateSnapshot(models.Model):
+    """A month end whose rate figures are kept in `RateSnapshotRow` (issue 13: a district-wide
+    trend over two years is expensive by nature, so each past month end is counted once).
+
+    The rows of a day count only when `complete`; a reader claims the day first (an incomplete
+    marker), then counts and completes it under a row lock, so a write that drops the day
+    meanwhile (certification.snapshots) is never overwritten by figures counted before it.
+    `periods_upto` is the highest worker-period id when the day was counted: a period created
+    later that starts on or before the day (a new worker's first period, written in bulk
+    outside `trainees.history.apply_plans`) makes the day stale.
+    """
+
+    day = models.DateField(_("统计日"), unique=True)
+    complete = models.BooleanField(_("已完成"), default=False)
+    periods_upto = models.BigIntegerField(_("履历编号上限"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("持证率月末快照")
+        verbose_name_plural = _("持证率月末快照")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class RateSnapshotRow(models.Model):
+    """On a month end, the workers on the books (在册) in one subdistrict, housing type and post,
+    as their periods place them that day (the housing type is their committee's, "office" for a
+    subdistrict's own staff): how many, how many held a certificate and how many were
+    registered. The grain of the rate dashboard's scopes and filters (a few hundred rows a day
+    whatever the number of workers); a single committee's trend is counted live.
+    """
+
+    OFFICE = "office"  # no committee: the subdistrict's own staff (the filters' "office")
+
+    day = models.DateField(_("统计日"))
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("街道（镇）"),
+    )
+    housing_type = models.CharField(_("住房类型"), max_length=20)
+    post = models.CharField(_("岗位"), max_length=20)
+    active = models.PositiveIntegerField(_("在册人数"))
+    certified = models.PositiveIntegerField(_("持证人数"))
+    registered = models.PositiveIntegerField(_("有效登记"))
+
+    class Meta:
+        ordering = ["day", "subdistrict_id", "housing_type", "post"]
+        verbose_name = _("持证率快照行")
+        verbose_name_plural = _("持证率快照行")
+        indexes = [models.Index(fields=["day", "subdistrict"], name="rate_snapshot_day_sub")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} · {self.subdistrict_id} · {self.housing_type} · {self.post}"

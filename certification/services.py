@@ -35,6 +35,7 @@ from .models import (
 )
 from .rules import add_months, registration_end, window_pass_year
 from .selectors import ce_hours_in_period
+from .snapshots import rate_snapshots_drop
 
 CERTIFICATE_FIELDS = ("trainee", "level", "number", "date_passed", "date_issued")
 
@@ -203,6 +204,10 @@ def certificate_correct(
         ]
     if errors:
         raise ValidationError(errors)
+    # The rate counts the certificate from its date: the months since the earlier of the
+    # stored date and the new one change (the save's receiver knows only the new one).
+    stored = Certificate.objects.filter(pk=certificate.pk).values_list("date_issued", flat=True)
+    rate_snapshots_drop(from_day=min([date_issued, *stored]))
     certificate.number = number.strip()
     certificate.date_passed = date_passed
     certificate.date_issued = date_issued

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from certification.snapshots import rate_snapshots_clear
 from demo import data
 from demo.context import (
     DEMO_PASSWORD,
@@ -54,6 +55,7 @@ from demo.seeders.supervisors import seed_demo_supervisor, seed_supervisors
 from demo.seeders.trainees import seed_grades, seed_workers
 from demo.seeders.training import seed_training
 from neighbourhoods.models import Neighbourhood, Subdistrict
+from reports.snapshots import report_snapshots_clear
 from supervisors.models import Assignment
 from trainees.models import Trainee, TraineeStatus
 
@@ -145,6 +147,9 @@ def seed_demo(
             return {"created": False, **demo_counts()}
         for step in STEPS + (ACTIVITY_STEPS if activity else []):
             step(ctx)
+        # The seeders write in bulk, past the signals that drop the monthly rate snapshots.
+        rate_snapshots_clear()
+        report_snapshots_clear()
         counts = demo_counts()
     refresh_planner_statistics()
     _report(ctx, counts)

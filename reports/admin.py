@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
-from .models import ReportCommentary, ReportRun
+from .models import ReportCommentary, ReportRun, ReportSnapshot
 
 
 @admin.register(ReportRun)
@@ -64,3 +64,14 @@ class ReportCommentaryAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "updated_by", "updated_at"]
     list_filter = ["period_kind", "subdistrict"]
     list_select_related = ["subdistrict", "updated_by"]
+
+
+@admin.register(ReportSnapshot)
+class ReportSnapshotAdmin(ReadOnlyAdmin):
+    """The dashboard figures kept for periods that are over (reports.snapshots): computed on the
+    first view or by the background refresh, dropped by every write that changes them."""
+
+    list_display = ["period_kind", "year", "number", "subdistrict", "language", "computed_at"]
+    list_filter = ["period_kind", "language", "subdistrict"]
+    list_select_related = ["subdistrict"]
+    exclude = ["figures"]

@@ -13,3 +13,8 @@ class ReportsConfig(AppConfig):
         from .sweeper import report_runs_sweep
 
         sweep_register("reports", report_runs_sweep)
+
+        # The dashboard's snapshots are dropped by every write to the data they count.
+        from .snapshots import connect_receivers
+
+        connect_receivers()

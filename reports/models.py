@@ -170,3 +170,56 @@ class ReportCommentary(models.Model):
     def __str__(self) -> str:
         scope = self.subdistrict.name if self.subdistrict_id else str(_("长宁区"))
         return f"{scope} · {Period(self.period_kind, self.year, self.number).label}"
+
+
+class ReportSnapshot(models.Model):
+    """The dashboard's figures of one complete period, scope and language, kept as computed
+    (`reports.figures.dashboard_figures`, the definition) so that opening the dashboard does not
+    count years of history again (issue 13). Managed by reports/snapshots.py: a row without
+    figures is a claim being computed; any write to data dated on or before `period_end`
+    deletes the row.
+
+    The `*_upto` columns are the highest ids of the rows some services insert in bulk, past
+    the signals, when the figures were counted: newer ids mean the figures may be stale from
+    the first day those rows cover.
+    """
+
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("街道（镇）"),
+    )
+    period_kind = models.CharField(_("报告周期"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveSmallIntegerField(_("期数"))
+    language = models.CharField(_("语言"), max_length=10)
+    period_end = models.DateField(_("截止日期"))
+    figures = models.JSONField(_("数据"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    periods_upto = models.BigIntegerField(_("履历编号上限"), default=0)
+    assignments_upto = models.BigIntegerField(_("结对编号上限"), default=0)
+    attendees_upto = models.BigIntegerField(_("参加记录编号上限"), default=0)
+    attendance_upto = models.BigIntegerField(_("考勤编号上限"), default=0)
+
+    class Meta:
+        verbose_name = _("报表统计快照")
+        verbose_name_plural = _("报表统计快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "year", "number", "language"],
+                condition=models.Q(subdistrict__isnull=True),
+                name="report_snapshot_once_district",
+            ),
+            models.UniqueConstraint(
+                fields=["period_kind", "year", "number", "language", "subdistrict"],
+                condition=models.Q(subdistrict__isnull=False),
+                name="report_snapshot_once_subdistrict",
+            ),
+        ]
+        indexes = [models.Index(fields=["period_end"], name="report_snapshot_end")]
+
+    def __str__(self) -> str:
+        return f"{self.subdistrict_id or '-'} · {self.period_kind} {self.year}-{self.number}"

@@ -4,6 +4,7 @@ retention period."""
 from celery import shared_task
 
 from .services import report_build, report_files_expire
+from .snapshots import report_snapshots_refresh
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, name="reports.tasks.build_report")
@@ -24,3 +25,13 @@ def build_report(run_id: int) -> str:
 def remove_expired_report_files() -> int:
     """Daily (CELERY_BEAT_SCHEDULE). Safe to run twice: removed files are marked on their run."""
     return report_files_expire()
+
+
+@shared_task(
+    name="reports.tasks.refresh_report_snapshots", acks_late=True, reject_on_worker_lost=True
+)
+def refresh_report_snapshots() -> int:
+    """After writes dropped snapshots (reports/snapshots.py, queued once per burst): compute
+    again the dashboards opened first, so that the next reader does not pay for them. Safe to
+    run twice: a snapshot still there is read, not computed."""
+    return report_snapshots_refresh()

@@ -25,6 +25,7 @@ from .selectors import (
     run_list,
 )
 from .services import commentary_save, commentary_text, report_request, report_retry
+from .snapshots import storable
 
 RANKINGS = ("coverage_pct", "cadence_pct", "training_coverage_pct", "certified_pct")
 
@@ -82,6 +83,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "subdistrict": subdistrict,
             "computed_at": computed_at,
             "cache_minutes": settings.DUDAO_DASHBOARD_CACHE_SECONDS // 60,
+            # A period over is kept until data within it changes (reports/snapshots.py).
+            "kept": storable(period),
             "refresh_query": _refresh_query(request),
         },
     )

@@ -41,8 +41,11 @@ from certification.models import (
     SeniorReview,
     SubjectResult,
 )
+from certification.selectors import rate_trend
 from imports.models import ImportRun
 from reports.models import ReportCommentary, ReportRun, RunStatus
+from reports.periods import Period, PeriodKind
+from reports.snapshots import dashboard_snapshot
 from sessions.models import (
     ActionItem,
     MonthClose,
@@ -112,6 +115,9 @@ ADMINS: dict[str, tuple[str, str]] = {
     "certification.SeniorReview": (SERVICE, "review_record"),
     "certification.Certificate": (SERVICE, "certificate_correct; awarded by the services"),
     "certification.ExternalHours": (SERVICE, "external_hours_add"),
+    "certification.RateSnapshot": (READ_ONLY, "certification.snapshots, the rate dashboard"),
+    "certification.RateSnapshotRow": (READ_ONLY, "certification.snapshots, the rate dashboard"),
+    "reports.ReportSnapshot": (READ_ONLY, "reports.snapshots, the reports dashboard"),
     # Reports, imports, audit
     "reports.ReportRun": (READ_ONLY, "report_request, report_build"),
     "reports.ReportCommentary": (READ_ONLY, "commentary_save, the report's page"),
@@ -246,6 +252,12 @@ def records(world):
     AuditEvent.objects.create(action=AuditAction.EXPORT, object_type="trainees.trainee")
     AccessLog.objects.create(username="district", ip_address="127.0.0.1", user_agent="t")
     AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
+    # The rate dashboard's first view keeps its month ends (certification.snapshots).
+    rate_trend(user=users.district, until=dt.date(2026, 11, 1))
+    # The reports dashboard keeps a period that is over (reports.snapshots).
+    dashboard_snapshot(
+        period=Period(PeriodKind.MONTH, 2026, 10), subdistrict_id=None, language="zh-hans"
+    )
 
 
 READ_ONLY_MODELS = sorted(k for k, (kind, _w) in ADMINS.items() if kind == READ_ONLY)

@@ -67,8 +67,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from certification.models import Certificate, ExamYear, Level, Subject
-from certification.selectors import RateFilters, rate_dashboard
+from certification.models import Certificate, ExamYear, Level, RateSnapshot, Subject
+from certification.selectors import (
+    RateFilters,
+    rate_by,
+    rate_dashboard,
+    rate_trend,
+    rate_trend_live,
+    shows_committees,
+)
 from certification.services import (
     attempt_record,
     certificate_correct,
@@ -91,7 +98,7 @@ from tests.factories import (
     make_id_number,
 )
 from trainees.history import history_change
-from trainees.models import CareerGrade, ChangeKind
+from trainees.models import CareerGrade, ChangeKind, Trainee
 from trainees.services import trainee_create, trainee_mark_left, trainee_set_status
 from training.models import Enrolment
 from training.services.attendance import attendance_mark
@@ -263,6 +270,25 @@ class RateFilter:
 
 
 @dataclass(frozen=True)
+class LaterChange:
+    """A write after the rate dashboard was first read (its month ends then kept as snapshots):
+    a transfer dated back, a certificate (with its registrations), a worker who joined long ago
+    entered now, or a certificate withdrawn (deleted)."""
+
+    kind: str  # "transfer", "certificate", "join", "withdraw"
+    worker: int  # index into the plan's workers (modulo their number)
+    on: dt.date
+    place: str
+    certificate: CertificatePlan | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Later({self.kind!r}, w{self.worker}, {_d(self.on)}, {self.place!r}"
+            f"{', ' + repr(self.certificate) if self.certificate else ''})"
+        )
+
+
+@dataclass(frozen=True)
 class Plan:
     workers: tuple[WorkerPlan, ...]
     supervisors: tuple[tuple[str, int, bool], ...]  # home subdistrict, capacity, active
@@ -270,6 +296,7 @@ class Plan:
     as_of: tuple[AsOf, ...]
     report: tuple[str, AsOf]
     rate_filter: RateFilter
+    later: LaterChange | None = None
 
 
 def _values_after(change: Change, values: dict) -> dict:
@@ -486,6 +513,33 @@ def plans(draw) -> Plan:
         as_of=(draw(A_DAY), draw(AN_EDGE), draw(AN_EDGE), draw(AN_EDGE)),
         report=(draw(st.sampled_from(REPORT_KINDS)), draw(A_DAY | AN_EDGE)),
         rate_filter=draw(rate_filters()),
+        later=draw(later_changes()),
+    )
+
+
+@st.composite
+def later_changes(draw) -> LaterChange:
+    kind = draw(st.sampled_from(("transfer", "certificate", "join", "withdraw")))
+    certificate = None
+    if kind == "certificate":
+        register = draw(st.none() | st.integers(0, 200))
+        certificate = CertificatePlan(
+            level=draw(st.sampled_from(("assistant", "intermediate"))),
+            year=draw(st.integers(2019, 2026)),
+            review_after=None,
+            issued_after=draw(st.none() | st.integers(0, 500)),
+            register_after=register,
+            renewals=(),
+        )
+    return LaterChange(
+        kind=kind,
+        worker=draw(st.integers(0, 7)),
+        # Mostly within the two years a trend covers, where the kept month ends are.
+        on=draw(
+            st.dates(dt.date(2024, 6, 1), dt.date(2026, 11, 17)) | st.dates(FIRST_DAY, LAST_DAY)
+        ),
+        place=draw(st.sampled_from(PLACES)),
+        certificate=certificate,
     )
 
 
@@ -1067,8 +1121,18 @@ def check_rate_dashboard(w, day: dt.date, user, flt: RateFilter, m: Mismatches) 
         expected = {}
         for key, r in tally(day, group=group, where=where, columns=RATE_COLUMNS, **params).items():
             expected[_name_key(m, dim, key)] = triple(r)
+        shown_rows = shown["breakdowns"][dim]
+        if dim == "neighbourhood":
+            # Shown within one subdistrict only; the district's committees from the selector.
+            m.eq(
+                f"{label} committees shown",
+                shown_rows is not None,
+                shows_committees(user, filters),
+            )
+            if shown_rows is None:
+                shown_rows = rate_by(user=user, on=day, dimension=dim, filters=filters)
         rows = {}
-        for row in shown["breakdowns"][dim]:
+        for row in shown_rows:
             key = (
                 (row.extra.get("subdistrict_id"), row.key) if dim == "neighbourhood" else (row.key,)
             )
@@ -1103,15 +1167,75 @@ def _name_key(m: Mismatches, dim: str, key: tuple) -> str:
     return str(key[0])
 
 
+def apply_later(w, later: LaterChange) -> str:
+    """Write the plan's later change through the services; what was written, for the report."""
+    if later.kind == "join":
+        index, joined = len(w.trainees), min(later.on, LAST_SITTING)
+        written = _quietly(lambda: new_worker(w, index, joined=joined, place=later.place))
+        return f"w{index} joined {joined} at {later.place}: {written}"
+    if not w.trainees:
+        return "nothing (no workers)"
+    trainee = Trainee.objects.get(pk=w.trainees[later.worker % len(w.trainees)].pk)
+    name = w.names[("w", trainee.pk)]
+    if later.kind == "transfer":
+        change = Change(min(later.on, LAST_CHANGE), ChangeKind.TRANSFER, place=later.place)
+        written = _quietly(lambda: record_change(w, trainee, change))
+        return f"{name} transferred to {later.place} from {change.on}: {written}"
+    if later.kind == "certificate":
+        written = _quietly(lambda: add_certificate(w, trainee, later.certificate))
+        return f"{name} certificate {later.certificate!r}: {written}"
+    cert = Certificate.objects.filter(trainee=trainee).order_by("pk").first()
+    if cert is None:
+        return f"{name} has no certificate to withdraw"
+    cert.registrations.all().delete()
+    cert.delete()
+    return f"{name}'s certificate of {cert.date_issued} withdrawn"
+
+
+def check_trend_snapshots(w, day: dt.date, user, flt: RateFilter, m: Mismatches, when: str) -> None:
+    """The trend as the dashboard reads it (the month ends kept as snapshots) is the live count."""
+    filters = _filter_sql(w, flt)[2]
+    shown = rate_trend(user=user, until=day, filters=filters)
+    live = rate_trend_live(user=user, until=day, filters=filters)
+    m.eq(
+        f"rate trend {day} ({'office A' if user.subdistrict_id else 'district'}, {flt!r}) "
+        f"{when}: snapshots vs live",
+        [(r.key, r.active, r.certified, r.registered) for r in shown],
+        [(r.key, r.active, r.certified, r.registered) for r in live],
+    )
+
+
 def check_rates(w, plan: Plan) -> Mismatches:
-    """The district on each as-of day; office A (its own scope) on the last one."""
+    """The district on each as-of day; office A (its own scope) on the last one. Then the later
+    change, after which the trend (its kept month ends dropped and counted again) must still be
+    true."""
     m = Mismatches(w)
-    for as_of in plan.as_of:
-        check_rate_dashboard(w, resolve(w, as_of), w.district, plan.rate_filter, m)
     flt = plan.rate_filter
     if flt.value in ("B", "B1"):
         flt = RateFilter()  # outside office A's scope (a 404 there)
-    check_rate_dashboard(w, resolve(w, plan.as_of[-1]), w.admin_a, flt, m)
+    days = [resolve(w, as_of) for as_of in plan.as_of]
+    for day in days:
+        check_rate_dashboard(w, day, w.district, plan.rate_filter, m)
+    check_rate_dashboard(w, days[-1], w.admin_a, flt, m)
+    # The whole district's trend too (a single committee's is never kept), so that every example
+    # keeps month ends: the first read counts them, the next ones read them back.
+    for day in days:
+        check_trend_snapshots(w, day, w.district, RateFilter(), m, "first read")
+    kept = RateSnapshot.objects.filter(complete=True).count()
+    m.eq("month ends kept as snapshots after the first reads", kept > 0, True)
+    for day in days:
+        check_trend_snapshots(w, day, w.district, plan.rate_filter, m, "read back")
+        check_trend_snapshots(w, day, w.district, RateFilter(), m, "read back")
+    if plan.later is None:
+        return m
+    written = apply_later(w, plan.later)
+    for day in days:
+        check_rate_dashboard(w, day, w.district, plan.rate_filter, m)
+        check_trend_snapshots(w, day, w.district, plan.rate_filter, m, f"after {written}")
+        check_trend_snapshots(w, day, w.district, RateFilter(), m, f"after {written}")
+    check_rate_dashboard(w, days[-1], w.admin_a, flt, m)
+    check_trend_snapshots(w, days[-1], w.admin_a, flt, m, f"after {written}")
+    check_trend_snapshots(w, days[-1], w.admin_a, RateFilter(), m, f"after {written}")
     return m
 
 

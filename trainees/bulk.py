@@ -35,6 +35,7 @@ from .services import (
     trainee_rule_errors,
     trainee_status_errors,
 )
+from .signals import periods_changed
 
 # Read by the rules and the audit snapshots: loaded once per call (`_Related`), never per worker.
 _RELATIONS = ("subdistrict", "neighbourhood", "grade")
@@ -294,9 +295,12 @@ def trainees_bulk_apply(
             )
     plans = _history_plans(changed, stored, actor)
     Trainee.objects.bulk_create(creates, batch_size=1000)  # sets the ids (RETURNING)
-    WorkerPeriod.objects.bulk_create(
+    first = WorkerPeriod.objects.bulk_create(
         [p for trainee in creates for p in initial_period(trainee, actor=actor)], batch_size=1000
     )
+    if first:
+        # bulk_create sends no post_save: figures kept from earlier counts hear it here.
+        periods_changed.send(sender=WorkerPeriod, from_day=min(p.starts_on for p in first))
     for trainee in creates:
         events.append(
             audit_event(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +41,7 @@ from .models import (
     TraineeStatus,
     WorkerPeriod,
 )
+from .signals import periods_changed
 
 DAY = dt.timedelta(days=1)
 # The values a period carries; a change sets some of them.
@@ -361,6 +362,25 @@ def apply_plans(plans: Iterable[Plan]) -> None:
     creates = [p for plan in plans for p in plan.create]
     if creates:
         WorkerPeriod.objects.bulk_create(creates, batch_size=1000)
+    from_day = min((day for plan in plans for day in _changed_from(plan)), default=None)
+    if from_day is not None:
+        periods_changed.send(sender=WorkerPeriod, from_day=from_day)
+
+
+def _changed_from(plan: Plan) -> Iterator[dt.date]:
+    """The first day each written period changes (a moved end changes only the days after)."""
+    for period in plan.delete:
+        yield period.starts_on
+    for period in plan.update:
+        start, end = plan.was[period.pk]
+        if set(plan.columns[period.pk]) <= {"ends_on"}:
+            ends = [day for day in (end, period.ends_on) if day is not None]
+            if ends:
+                yield min(ends) + DAY
+        else:
+            yield min(start, period.starts_on)
+    for period in plan.create:
+        yield period.starts_on
 
 
 def current_columns(periods: Sequence[WorkerPeriod], today: dt.date) -> dict[str, Any]:
@@ -529,6 +549,30 @@ def change_rule_errors(
     return errors
 
 
+def change_values(
+    kind: str,
+    *,
+    subdistrict=None,
+    neighbourhood=None,
+    post: str | None = None,
+    grade=None,
+    leave_kind: str = "",
+) -> dict[str, Any]:
+    """The period columns a change of `kind` sets (`plan_change`'s values), from the values given
+    for it; the others a kind does not set are ignored. Who may set them is the caller's check."""
+    values: dict[str, Any] = {}
+    if kind in (ChangeKind.TRANSFER, ChangeKind.REHIRED) and subdistrict is not None:
+        values["subdistrict_id"] = subdistrict.pk
+        values["neighbourhood_id"] = neighbourhood.pk if neighbourhood else None
+    if post is not None and kind in (ChangeKind.POST, ChangeKind.REHIRED, ChangeKind.TRANSFER):
+        values["post"] = post
+    if kind == ChangeKind.GRADE or (kind == ChangeKind.REHIRED and grade is not None):
+        values["grade_id"] = grade.pk if grade else None
+    if kind == ChangeKind.LEAVE:
+        values["leave_kind"] = leave_kind
+    return values
+
+
 @transaction.atomic
 def history_change(
     *,
@@ -556,22 +600,21 @@ def history_change(
     errors = change_rule_errors(
         locked, actor=actor, effective_on=effective_on, reason=reason, periods=periods, today=today
     )
-    values: dict[str, Any] = {}
+    values = change_values(
+        kind,
+        subdistrict=subdistrict,
+        neighbourhood=neighbourhood,
+        post=post,
+        grade=grade,
+        leave_kind=leave_kind,
+    )
     if kind in (ChangeKind.TRANSFER, ChangeKind.REHIRED) and subdistrict is not None:
-        values["subdistrict_id"] = subdistrict.pk
-        values["neighbourhood_id"] = neighbourhood.pk if neighbourhood else None
         if neighbourhood is not None and neighbourhood.subdistrict_id != subdistrict.pk:
             errors.setdefault("neighbourhood", []).append(_("该居委会不属于所选街道（镇）。"))
         if not manages_subdistrict(actor, subdistrict.pk):
             errors.setdefault("subdistrict", []).append(_("调往其他街道（镇）须由区管理员办理。"))
     elif kind == ChangeKind.TRANSFER:
         errors.setdefault("subdistrict", []).append(_("请选择调往的街道（镇）。"))
-    if post is not None and kind in (ChangeKind.POST, ChangeKind.REHIRED, ChangeKind.TRANSFER):
-        values["post"] = post
-    if kind == ChangeKind.GRADE or (kind == ChangeKind.REHIRED and grade is not None):
-        values["grade_id"] = grade.pk if grade else None
-    if kind == ChangeKind.LEAVE:
-        values["leave_kind"] = leave_kind
     if errors:
         raise ValidationError(errors)
     plan = plan_change(

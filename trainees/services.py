@@ -29,6 +29,7 @@ from .history import (
 from .identity import id_number_birth_date, id_number_gender, id_number_validate, mobile_validate
 from .models import ChangeKind, LeaveKind, Trainee, TraineeStatus, WorkerPeriod
 from .pii import id_number_hash
+from .signals import periods_changed
 
 EDITABLE_FIELDS = (
     "name",
@@ -179,7 +180,9 @@ def trainee_create(*, actor: User, **fields: Any) -> Trainee:
     _check_rules(trainee, actor=actor)
     trainee.full_clean()
     trainee.save()
-    WorkerPeriod.objects.bulk_create(initial_period(trainee, actor=actor))
+    first = WorkerPeriod.objects.bulk_create(initial_period(trainee, actor=actor))
+    # bulk_create sends no post_save: figures kept from earlier counts hear it here.
+    periods_changed.send(sender=WorkerPeriod, from_day=min(p.starts_on for p in first))
     after = audit_snapshot(trainee, AUDITED_FIELDS)
     audit_record(
         actor=actor,

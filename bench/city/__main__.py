@@ -41,6 +41,9 @@ TARGETS = {
     "roster-subdistrict": ROSTER,
     "certification": Target("≤ 2× SQL, ≤ 1 s", ms=1000, ratio=2),
     "reports": Target("≤ 2× SQL (none yet), ≤ 1 s", ms=1000),
+    # The same figures computed on request: what the background refresh pays after a change,
+    # held to the dashboard's own bound so that the table shows what the snapshot hides.
+    "reports-live": Target("≤ 1 s (the dashboard's)", ms=1000),
     "sessions": QUICK,
     "training": QUICK,
     "sitting": Target("first paint ≤ 500 ms", ms=500),

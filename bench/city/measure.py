@@ -381,7 +381,12 @@ def pages(facts: dict, day: dt.date) -> list[Page]:
         Page("certification", "certification dashboard `/certification/`",
              get("district", "/certification/"),
              "hand-written SQL, same figures", run_sql(pg_hand_sql(day))),
-        Page("reports", "reports dashboard `/reports/`, cache off", get("district", "/reports/")),
+        Page("reports", "reports dashboard `/reports/`, cache off: the month's snapshot (kept "
+             "by the warm-up request or the background refresh after a write)",
+             get("district", "/reports/")),
+        Page("reports-live", "same dashboard `/reports/?refresh=1`: computed live and the "
+             "snapshot replaced, every request (what the first reader pays after a write)",
+             get("district", "/reports/?refresh=1")),
         Page("sessions", "supervision log list `/sessions/`", get("district", "/sessions/")),
         Page("training", "training event list `/training/`", get("district", "/training/"),
              "admin changelist", get("district", "/admin/training/trainingevent/")),

@@ -12,8 +12,9 @@ Registration row) covers d.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from trainees.populations import on_books_q
 
@@ -38,6 +39,38 @@ def registered_on(day: dt.date, ref: str = "pk") -> Exists:
     return Exists(
         Registration.objects.filter(trainee_id=OuterRef(ref), starts_on__lte=day, ends_on__gte=day)
     )
+
+
+def held_on_q(day: dt.date, field: str = "trainee_id") -> Q:
+    """`held_on` as `field IN (the holders on the day)`: on a scan of many rows PostgreSQL
+    hashes the holders once instead of probing the certificates row by row."""
+    holders = Certificate.objects.filter(certificate_held_q(day)).values("trainee_id")
+    return Q(**{f"{field}__in": holders})
+
+
+def registered_on_q(day: dt.date, field: str = "trainee_id") -> Q:
+    """`registered_on` as `field IN (the workers registered on the day)`, as `held_on_q`."""
+    registered = Registration.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    return Q(**{f"{field}__in": registered.values("trainee_id")})
+
+
+def top_rank_on(day: dt.date, levels: Sequence[Level], field: str = "trainee_id") -> Case:
+    """The rank of the highest level held on the day, NULL for none: one hashed `IN` per level
+    (`levels` from `levels_by_rank`), highest first."""
+    whens = [
+        When(
+            Q(
+                **{
+                    f"{field}__in": Certificate.objects.filter(
+                        certificate_held_q(day), level_id=level.pk
+                    ).values("trainee_id")
+                }
+            ),
+            then=Value(level.rank),
+        )
+        for level in sorted(levels, key=lambda level: level.rank, reverse=True)
+    ]
+    return Case(*whens, default=None, output_field=IntegerField())
 
 
 def levels_by_rank() -> list[Level]:

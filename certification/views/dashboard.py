@@ -54,10 +54,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             title=_("各街道（镇）持证上岗率"),
         ),
     }
+    # A subdistrict's row opens the dashboard of that subdistrict (with its committees), keeping
+    # the other filters.
+    drill = request.GET.copy()
+    drill.pop("subdistrict", None)
     return render(
         request,
         "certification/dashboard.html",
         {
+            "drill_query": drill.urlencode(),
+            "committees_hidden": board["breakdowns"]["neighbourhood"] is None,
             "form": form,
             "on": on,
             "overall": overall,

@@ -13,6 +13,7 @@ from certification.selectors import (
     rate_dashboard,
     rate_overall,
     rate_trend,
+    rate_trend_live,
 )
 from tests.certification.conftest import certify, random_district
 from trainees.models import Trainee
@@ -133,10 +134,18 @@ def test_gap_in_people_to_reach_the_target(world):
 
 
 def _dashboard_queries(user, django_assert_max_num_queries):
-    # target, levels, overall, five breakdowns, trend: nine queries.
-    with django_assert_max_num_queries(9):
+    # The first view of the day counts the month ends missing from the snapshots (or stale: the
+    # workers just created), a constant number whatever the data: target, levels, overall with
+    # four breakdowns; the snapshots' marks, the claim, the lock, the highest period id, the old
+    # rows, one INSERT … SELECT per month end (23), the marks completed; two savepoints; the sum.
+    with django_assert_max_num_queries(35):
+        rate_dashboard(user=user, on=dt.date(2026, 11, 1))
+    # Then: target, levels, overall with four breakdowns (one scan), the snapshots' marks, their
+    # sum (the committees only within one subdistrict): five queries.
+    with django_assert_max_num_queries(5):
         board = rate_dashboard(user=user, on=dt.date(2026, 11, 1))
     assert set(board["breakdowns"]) == set(BREAKDOWNS)
+    assert board["breakdowns"]["neighbourhood"] is None
     return board
 
 
@@ -146,6 +155,33 @@ def test_dashboard_query_count_is_constant_at_two_data_sizes(world, django_asser
     random_district(world, 150, seed=2)
     large = _dashboard_queries(world.users.district, django_assert_max_num_queries)
     assert large["overall"].active > small["overall"].active + 50
+    assert large["trend"][-2].active > small["trend"][-2].active + 50
+
+
+def test_dashboard_within_one_subdistrict_adds_only_the_committees(
+    world, django_assert_max_num_queries
+):
+    random_district(world, 40, seed=3)
+    filters = RateFilters(subdistrict_id=world.a.pk)
+    for user, flt in ((world.users.district, filters), (world.users.admin_a, None)):
+        rate_dashboard(user=user, on=dt.date(2026, 11, 1), filters=flt)
+        with django_assert_max_num_queries(6):
+            board = rate_dashboard(user=user, on=dt.date(2026, 11, 1), filters=flt)
+        committees = board["breakdowns"]["neighbourhood"]
+        assert committees and {r.extra["subdistrict_id"] for r in committees} == {world.a.pk}
+        assert sum(r.active for r in committees) == board["overall"].active
+
+
+def test_dashboard_summary_agrees_with_each_breakdown(district):
+    """`rate_summary` adds up one grouped scan; each `rate_by` counts its own GROUP BY."""
+    for day in DATES:
+        board = rate_dashboard(user=district.users.district, on=day)
+        overall = rate_overall(user=district.users.district, on=day)
+        assert board["overall"] == overall
+        for dim in ("subdistrict", "housing_type", "post", "level"):
+            assert board["breakdowns"][dim] == rate_by(
+                user=district.users.district, on=day, dimension=dim
+            ), (day, dim)
 
 
 def test_each_breakdown_is_one_query(district, django_assert_num_queries):
@@ -155,6 +191,9 @@ def test_each_breakdown_is_one_query(district, django_assert_num_queries):
     with django_assert_num_queries(2):  # the levels, then the counts
         rate_by(user=district.users.district, on=dt.date(2025, 1, 1), dimension="level")
     with django_assert_num_queries(1):
+        rate_trend_live(user=district.users.district, until=dt.date(2025, 1, 1))
+    rate_trend(user=district.users.district, until=dt.date(2025, 1, 1))
+    with django_assert_num_queries(3):  # the snapshots' marks, their sum, the last day live
         rate_trend(user=district.users.district, until=dt.date(2025, 1, 1))
 
 

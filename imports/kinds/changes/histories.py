@@ -37,6 +37,7 @@ from trainees.history import (
     diff_periods,
     plan_change,
 )
+from trainees.history import change_values as history_change_values
 from trainees.models import ChangeKind, EmploymentState, LeaveKind, Post, WorkerPeriod
 
 from ..workers.lookups import Lookups
@@ -65,10 +66,9 @@ def fingerprint(periods: Iterable[WorkerPeriod]) -> tuple:
 def change_values(
     entry: Entry, periods: Sequence[WorkerPeriod], *, actor: User, lookups: Lookups
 ) -> dict[str, Any]:
-    """The values the row's change sets, as `history_change` builds them from its arguments;
-    errors of the subdistrict and committee on the entry."""
+    """The values the row's change sets (`trainees.history.change_values`, as for
+    `history_change`); errors of the subdistrict and committee on the entry."""
     kind = entry.kind
-    values: dict[str, Any] = {}
     subdistrict, neighbourhood = entry.subdistrict, entry.neighbourhood
     if kind in (ChangeKind.TRANSFER, ChangeKind.REHIRED) and entry.committee_text:
         # A committee without a subdistrict: a move within the worker's subdistrict that day.
@@ -84,24 +84,19 @@ def change_values(
                     )
                     % {"value": entry.committee_text[:40], "date": _day(entry.effective_on)},
                 )
-                return values
+                return {}
             subdistrict = neighbourhood.subdistrict
-    if kind in (ChangeKind.TRANSFER, ChangeKind.REHIRED) and subdistrict is not None:
-        values["subdistrict_id"] = subdistrict.pk
-        values["neighbourhood_id"] = neighbourhood.pk if neighbourhood else None
-        if not manages_subdistrict(actor, subdistrict.pk):
-            entry.error("subdistrict", _("调往其他街道（镇）须由区管理员办理。"))
-    if entry.post is not None and kind in (
-        ChangeKind.POST,
-        ChangeKind.REHIRED,
-        ChangeKind.TRANSFER,
-    ):
-        values["post"] = entry.post
-    if kind == ChangeKind.GRADE or (kind == ChangeKind.REHIRED and entry.grade is not None):
-        values["grade_id"] = entry.grade.pk if entry.grade else None
-    if kind == ChangeKind.LEAVE:
-        values["leave_kind"] = entry.leave_kind
-    return values
+    moves = kind in (ChangeKind.TRANSFER, ChangeKind.REHIRED) and subdistrict is not None
+    if moves and not manages_subdistrict(actor, subdistrict.pk):
+        entry.error("subdistrict", _("调往其他街道（镇）须由区管理员办理。"))
+    return history_change_values(
+        kind,
+        subdistrict=subdistrict,
+        neighbourhood=neighbourhood,
+        post=entry.post,
+        grade=entry.grade,
+        leave_kind=entry.leave_kind,
+    )
 
 
 def _recorded(periods: Sequence[WorkerPeriod], entry: Entry, values: dict[str, Any]) -> bool:
