@@ -6,13 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    _cookies_without_dates,
-    _migration_data,
-    browser,
-    login,
-    phone,
-)
+from tests.browser.conftest import login
 from tests.factories import NeighbourhoodFactory
 from tests.training.conftest import enrol, make_event, make_sitting, many_workers
 from training.models import Attendance, AttendanceStatus
@@ -23,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_marking_a_big_sitting_by_phone(live_server, world, phone):  # noqa: F811
+def test_marking_a_big_sitting_by_phone(live_server, world, phone):
     committees = [world.na, world.nb] + [
         NeighbourhoodFactory(subdistrict=sub) for sub in (world.a, world.b) for _i in range(4)
     ]
