@@ -401,7 +401,8 @@ def pages(facts: dict, day: dt.date) -> list[Page]:
             for who, role in HOMES
         ],
         Page("roster-xlsx", "whole-district roster XLSX `/workers/export.xlsx` (request + "
-             "background job + file stored)",
+             "background job + file stored; 5,000 rows or fewer, as at 2,000 workers, are the "
+             "response itself: 5 queries, the job's path 27 at any size)",
              roster_export_job, around=rolled_back, job=True),
         Page("report-year", "district year report build (PDF + workbook)",
              build_year_report, around=rolled_back, job=True),

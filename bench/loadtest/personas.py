@@ -35,6 +35,7 @@ TRAINEE_LINK_RE = re.compile(r'href="/workers/(\d+)/"')
 # What an office types into the roster's committee search (core/widgets.py SearchSelect).
 COMMITTEE_SEARCHES = ("居委", "华", "新", "虹", "路", "苑")
 SESSION_DETAIL_RE = re.compile(r"^/sessions/(\d+)/$")
+EXPORT_DETAIL_RE = re.compile(r"^/workers/exports/(\d+)/$")
 RUN_DETAIL_RE = re.compile(r"^/reports/runs/(\d+)/$")
 # How the one report run ended: status, error, seconds from request to done (or failed).
 REPORT_RUN: dict[str, object] = {}
@@ -210,16 +211,44 @@ class DistrictHR(DudaoUser):
 
     @task(1)
     def export_roster_xlsx(self) -> None:
+        """A small roster is the response itself; a large one (over 5,000 rows: the city-scale
+        district) is built in the background: its progress page, the status polled every two
+        seconds as the page's script does, then the file."""
         with self.client.get(
             "/workers/export.xlsx",
             name="hr: roster export xlsx",
             catch_response=True,
+            allow_redirects=False,
         ) as response:
             # An XLSX file is a ZIP archive.
+            location = response.headers.get("Location", "")
             if response.status_code == 200 and response.content[:2] == b"PK":
+                response.success()
+                return
+            if response.status_code == 302 and EXPORT_DETAIL_RE.match(location):
                 response.success()
             else:
                 response.failure(f"export answered {response.status_code}")
+                return
+        self.page(location, "hr: export progress page")
+        for _ in range(60):
+            status = self.page(f"{location}status/", "hr: export status poll")
+            try:
+                state = status.json()
+            except ValueError:
+                return
+            if state.get("download"):
+                with self.client.get(
+                    state["download"], name="hr: export download", catch_response=True
+                ) as file:
+                    if file.status_code == 200 and file.content[:2] == b"PK":
+                        file.success()
+                    else:
+                        file.failure(f"download answered {file.status_code}")
+                return
+            if state.get("status") == "failed":
+                return  # shown to the user on the progress page; the poll itself answered
+            time.sleep(2)
 
     @task(1)
     def certification(self) -> None:
