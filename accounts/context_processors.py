@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict:
     if sees_places(user):
         items += [
             (_("社区工作者"), reverse("trainees:list")),
+            (_("年度考核"), reverse("trainees:assessment-list")),
             (_("街道与居委会"), reverse("structure:subdistrict-list")),
             # Coverage, pairings and auto-assignment are reached from the supervisors page;
             # the overdue list and month close from the session list.

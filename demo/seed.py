@@ -22,6 +22,8 @@ The rows are written a batch at a time from generators (demo/rows.py: `bulk_crea
 INSERTs for the biggest tables), never through the services: the services validate one row at
 a time, which is too slow for 100,000 workers and millions of logs, and the seeders produce
 valid rows by construction (tests/demo/ checks them against the rules the services enforce).
+The yearly assessments are the exception: a few thousand results a year, entered in bulk
+through trainees.assessments.services (demo/seeders/assessments.py).
 At scale 50 the run stays within minutes and a few hundred MB (docs/benchmarks.md).
 """
 
@@ -48,6 +50,7 @@ from demo.context import (
     Writer,
 )
 from demo.seeders.accounts import seed_logins
+from demo.seeders.assessments import seed_assessments
 from demo.seeders.certification import seed_certification
 from demo.seeders.neighbourhoods import seed_structure
 from demo.seeders.sessions import seed_sessions
@@ -75,6 +78,7 @@ ACTIVITY_STEPS: list[Step] = [
     seed_certification,
     seed_sessions,
     seed_training,
+    seed_assessments,  # through the services: a few thousand results a year
 ]
 
 

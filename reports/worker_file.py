@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.capabilities import can_manage_workers
+from accounts.capabilities import can_manage_workers, sees_places
 from audit.models import AuditAction
 from audit.selectors import audit_history_lines
 from audit.services import audit_record
 from certification.selectors import worker_certification
 from supervisors.models import Assignment
+from trainees.assessments.selectors import worker_assessments
 from trainees.forms import StatusForm
 from trainees.history import periods_of
 from trainees.identity import id_number_for, mobile_for
@@ -47,5 +48,9 @@ def worker_file(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": periods,
             "timeline": worker_timeline(trainee=trainee, assignments=assignments, periods=periods),
             "cert": worker_certification(trainee=trainee, on=timezone.localdate()),
+            # 年度考核: everyone who sees the page sees the results; the offices' notes only
+            # those who see places (administrators, leadership).
+            "assessments": list(worker_assessments(trainee)),
+            "assessment_notes": sees_places(user),
         },
     )

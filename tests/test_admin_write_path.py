@@ -59,7 +59,7 @@ from tests.factories import TraineeFactory, UserFactory, make_id_number
 from tests.sessions.conftest import make_session
 from tests.test_bad_posts import read_form
 from tests.training.conftest import enrol, make_event, make_sitting
-from trainees.models import Trainee
+from trainees.models import Assessment, AssessmentQuota, AssessmentRound, Trainee
 from training.models import Attendance, CheckinUse, LeaveRequest, Sitting, TrainingEvent
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,10 @@ ADMINS: dict[str, tuple[str, str]] = {
     "accounts.User": (SIGN_IN, "logins are managed only here; the model's validation"),
     "accounts.Notification": (READ_ONLY, "sent by the reminders and services"),
     "trainees.WorkerPeriod": (READ_ONLY, "trainees.history, the worker's page (办理变动)"),
+    # The yearly assessment: trainees.assessments.services, the round's page (年度考核)
+    "trainees.AssessmentRound": (READ_ONLY, "round_open, round_lock, round_unlock"),
+    "trainees.AssessmentQuota": (READ_ONLY, "quota_set, the round's page"),
+    "trainees.Assessment": (READ_ONLY, "results_set, the round's bulk entry"),
     # Places and the career ladder
     "neighbourhoods.Subdistrict": (POLICY, "the district's subdistricts"),
     "neighbourhoods.Neighbourhood": (POLICY, "committees and their housing types"),
@@ -252,6 +256,16 @@ def records(world):
     AuditEvent.objects.create(action=AuditAction.EXPORT, object_type="trainees.trainee")
     AccessLog.objects.create(username="district", ip_address="127.0.0.1", user_agent="t")
     AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1", user_agent="t")
+    assessment_round = AssessmentRound.objects.create(year=2025, opened_by=users.district)
+    AssessmentQuota.objects.create(round=assessment_round, subdistrict=world.a, excellent_share=20)
+    Assessment.objects.create(
+        round=assessment_round,
+        trainee=world.worker,
+        result="competent",
+        subdistrict=world.a,
+        entered_by=users.admin_a,
+        entered_at=dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC),
+    )
     # The rate dashboard's first view keeps its month ends (certification.snapshots).
     rate_trend(user=users.district, until=dt.date(2026, 11, 1))
     # The reports dashboard keeps a period that is over (reports.snapshots).

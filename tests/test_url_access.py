@@ -45,7 +45,7 @@ from tests.imports.conftest import roster_row, xlsx_bytes
 from tests.sessions.conftest import make_session
 from tests.training.conftest import enrol, make_event, make_sitting
 from trainees.exports import roster_headers
-from trainees.models import ExportStatus, RosterExport
+from trainees.models import AssessmentRound, ExportStatus, RosterExport
 from training.models import LeaveRequest, TrainingKind
 from training.tokens import token_issue
 
@@ -168,6 +168,8 @@ FILTERED = [
     Target("A", sees=A_ADMIN, query=lambda o: f"subdistrict={o.world.a.pk}"),
     Target("B", sees=B_ADMIN, query=lambda o: f"subdistrict={o.world.b.pk}"),
 ]
+# A round is the district's: every administrator sees it (their own workers in it).
+ASSESSMENT_ROUND = [Target("-", lambda o: {"year": o.assessment_round.year})]
 IMPORT_KINDS = [
     Target("workers", lambda o: {"kind": "workers"}, manages=MANAGERS),
     Target("attendance", lambda o: {"kind": "attendance"}, manages=MANAGERS),
@@ -356,6 +358,31 @@ TABLE: dict[str, Url] = {
     "trainees:change": Url(TRAINEE, SCOPED_WRITE, data=_change_data),
     # The personnel file prints what the worker's page shows, to whoever sees the page.
     "trainees:file-pdf": Url(TRAINEE, SCOPED_OBJECT),
+    # The yearly assessment: the offices enter their own workers, the district opens and locks.
+    "trainees:assessment-list": Url(
+        NONE,
+        expect(ADMINS, role_first=True),
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"year": 2024, "excellent_share": 15},
+    ),
+    "trainees:assessment-round": Url(
+        ASSESSMENT_ROUND,
+        expect(ADMINS, role_first=True),
+        post=expect(MANAGERS, role_first=True),
+        data=lambda o, t: {"rows": ""},
+    ),
+    "trainees:assessment-quota": Url(
+        ASSESSMENT_ROUND,
+        POST_ONLY,
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"subdistrict": o.world.a.pk, "excellent_share": 50},
+    ),
+    "trainees:assessment-lock": Url(
+        ASSESSMENT_ROUND, expect(DISTRICT, role_first=True), data=_nothing
+    ),
+    "trainees:assessment-unlock": Url(
+        ASSESSMENT_ROUND, expect(DISTRICT, role_first=True), data=lambda o, t: {"reason": "篡改"}
+    ),
     # --- structure
     "structure:subdistrict-list": Url(NONE, ADMINS_ONLY),
     "structure:subdistrict-detail": Url(SUBDISTRICT, expect(ADMINS, role_first=True)),
@@ -682,6 +709,7 @@ def objects(world) -> SimpleNamespace:
             "A": roster_export(users.admin_a),
             "district": roster_export(users.district),
         },
+        assessment_round=AssessmentRound.objects.create(year=2025, opened_by=users.district),
     )
 
 

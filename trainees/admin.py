@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, ServiceAdmin
 
 from .forms import TraineeForm
-from .models import CareerGrade, Trainee, WorkerPeriod
+from .models import (
+    Assessment,
+    AssessmentQuota,
+    AssessmentRound,
+    CareerGrade,
+    Trainee,
+    WorkerPeriod,
+)
 from .selectors import trainee_search_q
 from .services import EDITABLE_FIELDS, trainee_create, trainee_link_login, trainee_update
 
@@ -111,3 +118,30 @@ class TraineeAdmin(ServiceAdmin):
         if search_term.strip():
             queryset |= self.model.objects.filter(trainee_search_q(search_term))
         return queryset, may_have_duplicates
+
+
+@admin.register(AssessmentRound)
+class AssessmentRoundAdmin(ReadOnlyAdmin):
+    """Opened, locked and unlocked on the assessment pages (年度考核), whose services keep the
+    quota and the lock; the 优秀 share per subdistrict is set there too."""
+
+    list_display = ("year", "excellent_share", "status", "locked_at", "locked_by")
+    list_filter = ("status",)
+
+
+@admin.register(AssessmentQuota)
+class AssessmentQuotaAdmin(ReadOnlyAdmin):
+    """Set on the round's page (设定某街道（镇）的优秀比例)."""
+
+    list_display = ("round", "subdistrict", "excellent_share")
+    list_select_related = ("round", "subdistrict")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    """Entered on the round's page by the subdistrict offices; checked against the quota."""
+
+    list_display = ("trainee", "round", "result", "subdistrict", "entered_by", "entered_at")
+    list_filter = ("round", "result", "subdistrict")
+    search_fields = ("trainee__name",)
+    list_select_related = ("trainee", "round", "subdistrict", "entered_by")

@@ -392,3 +392,14 @@ class RosterExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+# The yearly assessment's models live in their own module (trainees/assessments/); imported here
+# so Django registers them with this app.
+from .assessments.models import (  # noqa: E402, F401
+    Assessment,
+    AssessmentQuota,
+    AssessmentResult,
+    AssessmentRound,
+    RoundStatus,
+)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .assessments import views as assessments
 
 app_name = "trainees"
 
@@ -18,4 +19,10 @@ urlpatterns = [
     path("<int:pk>/leave/", views.trainee_mark_left_view, name="mark-left"),
     path("<int:pk>/status/", views.trainee_status_view, name="status"),
     path("<int:pk>/change/", views.trainee_change_view, name="change"),
+    # The yearly assessment (年度考核), trainees/assessments/.
+    path("assessments/", assessments.round_list_view, name="assessment-list"),
+    path("assessments/<int:year>/", assessments.round_view, name="assessment-round"),
+    path("assessments/<int:year>/quota/", assessments.quota_view, name="assessment-quota"),
+    path("assessments/<int:year>/lock/", assessments.lock_view, name="assessment-lock"),
+    path("assessments/<int:year>/unlock/", assessments.unlock_view, name="assessment-unlock"),
 ]
