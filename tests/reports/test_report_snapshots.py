@@ -19,12 +19,13 @@ from django.utils import translation
 from reports import snapshots, tasks
 from reports.figures import dashboard_figures
 from reports.models import ReportSnapshot
-from reports.periods import Period
+from reports.periods import Period, latest_complete_period, period_containing
 from reports.snapshots import dashboard_snapshot, report_snapshots_refresh
 from sessions.models import CadencePolicy
 from supervisors.models import Assignment
 from supervisors.services import assignment_create, assignments_bulk_create
 from tests.certification.conftest import certify
+from tests.conftest import TEST_NOW
 from tests.factories import NeighbourhoodFactory, TraineeFactory
 from tests.reports.conftest import log
 from tests.training.conftest import enrol, make_event, make_sitting
@@ -35,7 +36,11 @@ from training.services import attendance_mark
 
 D = dt.date
 MONTHS = [Period("month", 2025, m) for m in range(1, 13)]
-TODAY = D(2026, 11, 18)  # tests/conftest.py pins the clock
+TODAY = TEST_NOW.date()  # tests/conftest.py pins the clock (DUDAO_TEST_NOW moves it)
+# The dashboard's default period (the latest month that is over) and today's month.
+LAST = latest_complete_period("month", TODAY)
+CURRENT = period_containing("month", TODAY)
+LAST_KEY = f"{LAST.year}-{LAST.number:02d}"
 
 
 def as_json(figures: dict) -> dict:
@@ -287,9 +292,14 @@ def test_each_admin_reads_only_their_own_snapshot(report_world, client_for, sett
         assert "长宁区专业化建设概况" not in page
     page_b = client_for(w.users.admin_b).get(url, {"subdistrict": w.a.pk}).content.decode()
     assert f"{w.b.name}专业化建设概况" in page_b
-    october = {"period_kind": "month", "year": 2026, "number": 10, "language": "zh-hans"}
+    default = {
+        "period_kind": "month",
+        "year": LAST.year,
+        "number": LAST.number,
+        "language": "zh-hans",
+    }
     assert set(
-        ReportSnapshot.objects.filter(**october).values_list("subdistrict_id", flat=True)
+        ReportSnapshot.objects.filter(**default).values_list("subdistrict_id", flat=True)
     ) == {None, w.a.pk, w.b.pk}
     # Read again from the snapshots: still each their own.
     again = client_for(w.users.admin_a).get(url, {"subdistrict": ""}).content.decode()
@@ -300,7 +310,7 @@ def grow(world, n: int) -> None:
     for i in range(n):
         nb = NeighbourhoodFactory(subdistrict=world.a if i % 2 else world.b)
         t = TraineeFactory(neighbourhood=nb)
-        log(world.supervisor, "mentor", D(2026, 10, 2 + i % 20), [t])
+        log(world.supervisor, "mentor", LAST.start + dt.timedelta(days=i % 20), [t])
 
 
 @pytest.mark.parametrize("extra", [0, 12])
@@ -317,34 +327,35 @@ def test_a_snapshot_read_costs_a_few_queries(
     with django_assert_num_queries(4 if persona == "district" else 6):
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
-    assert kept(None if persona == "district" else world.a.pk) == ["2026-10"]
+    assert kept(None if persona == "district" else world.a.pk) == [LAST_KEY]
 
 
 def test_a_period_not_over_is_never_kept(report_world, client_for, settings):
     settings.DUDAO_DASHBOARD_CACHE_SECONDS = 0
     client = client_for(report_world.users.district)
     url = reverse("reports:dashboard")
+    following = period_containing("month", CURRENT.end + dt.timedelta(days=1))
+    quarter = period_containing("quarter", TODAY)
     for asked in (
-        {"kind": "month", "year": 2026, "number": 11},  # today's month
-        {"kind": "month", "year": 2026, "number": 12},
-        {"kind": "quarter", "year": 2026, "number": 4},
-        {"kind": "year", "year": 2026, "number": 1},
+        {"kind": "month", "year": CURRENT.year, "number": CURRENT.number},  # today's month
+        {"kind": "month", "year": following.year, "number": following.number},
+        {"kind": "quarter", "year": quarter.year, "number": quarter.number},
+        {"kind": "year", "year": TODAY.year, "number": 1},
     ):
         assert client.get(url, asked).status_code == 200
         assert client.get(url, {**asked, "refresh": "1"}).status_code == 200
         assert "数据变动后" not in client.get(url, asked).content.decode()
     assert not ReportSnapshot.objects.exists()
-    october = client.get(url, {"kind": "month", "year": 2026, "number": 10})
-    assert "（数据变动后即更新）" in october.content.decode()
+    over = client.get(url, {"kind": "month", "year": LAST.year, "number": LAST.number})
+    assert "（数据变动后即更新）" in over.content.decode()
     assert ReportSnapshot.objects.count() == 1
 
 
 def test_the_refresh_fills_the_default_dashboards_once(report_world):
     assert report_snapshots_refresh(today=TODAY) == 3  # the district and its two subdistricts
     assert report_snapshots_refresh(today=TODAY) == 0
-    october = Period("month", 2026, 10)
     for sub in (None, report_world.a.pk, report_world.b.pk):
-        agrees(october, sub)
+        agrees(LAST, sub)
 
 
 def test_each_language_has_its_own_snapshot(report_world):
@@ -369,7 +380,7 @@ def test_writes_queue_one_refresh_after_they_commit(kept_year, committed, settin
             log(kept_year.supervisor, "mentor", day, [kept_year.worker])
     assert queued == [{"countdown": snapshots.REFRESH_DELAY_SECONDS}]
     assert kept() == months_to(7)
-    assert tasks.refresh_report_snapshots() == 3  # October 2026: district, A and B
+    assert tasks.refresh_report_snapshots() == 3  # the default month: district, A and B
     with committed():
         log(kept_year.supervisor, "mentor", D(2025, 8, 5), [kept_year.worker])
     assert len(queued) == 2  # the lock went with the run

@@ -63,7 +63,8 @@ def test_a_large_export_is_written_in_the_background_for_its_requester_only(
     response = client.get(download_url)
     assert response.status_code == 200
     assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
-    assert "社区工作者名册-20261118.xlsx" in unquote(response["Content-Disposition"])
+    today = timezone.localdate()
+    assert f"社区工作者名册-{today:%Y%m%d}.xlsx" in unquote(response["Content-Disposition"])
     rows = sheet_rows(b"".join(response.streaming_content))
     assert rows[0][:5] == ("姓名", "性别", "年龄", "身份证号", "手机号")
     assert sorted(r[0] for r in rows[1:]) == sorted(["陆晓燕", "顾建国", "沈丽华"])
