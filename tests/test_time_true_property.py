@@ -1543,23 +1543,8 @@ def check_report(w, kind: str, day: dt.date, sub_pk: int | None, m: Mismatches) 
         p = shown_trend.get(month_last.isoformat(), {})
         m.eq(
             f"{label} trend {month_last} 在册/coverage/certified/registered/training",
-            tuple(
-                p.get(k)
-                for k in (
-                    "workers",
-                    "coverage_pct",
-                    "certified_pct",
-                    "registered_pct",
-                    "training_coverage_pct",
-                )
-            ),
-            (
-                e["n"],
-                pct(e["covered"], e["n"]),
-                pct(e["certified"], e["n"]),
-                pct(e["registered"], e["n"]),
-                pct(e["trained"], e["n"]),
-            ),
+            shown_rates(p),
+            expected_rates(e),
         )
 
     # The previous period, as of its own end.
@@ -1571,24 +1556,29 @@ def check_report(w, kind: str, day: dt.date, sub_pk: int | None, m: Mismatches) 
         m.eq(
             f"{label} previous ({before.label}) {unit_name(key)} "
             "在册/coverage/certified/registered/training",
-            tuple(
-                r.get(k)
-                for k in (
-                    "workers",
-                    "coverage_pct",
-                    "certified_pct",
-                    "registered_pct",
-                    "training_coverage_pct",
-                )
-            ),
-            (
-                e["n"],
-                pct(e["covered"], e["n"]),
-                pct(e["certified"], e["n"]),
-                pct(e["registered"], e["n"]),
-                pct(e["trained"], e["n"]),
-            ),
+            shown_rates(r),
+            expected_rates(e),
         )
+
+
+RATE_KEYS = ("workers", "coverage_pct", "certified_pct", "registered_pct", "training_coverage_pct")
+
+
+def shown_rates(row: dict) -> tuple:
+    """What a report row shows: 在册, coverage, certified, registered and training rates."""
+    return tuple(row.get(k) for k in RATE_KEYS)
+
+
+def expected_rates(e: dict) -> tuple:
+    """The same five figures from the SQL's counts."""
+    n = e["n"]
+    return (
+        n,
+        pct(e["covered"], n),
+        pct(e["certified"], n),
+        pct(e["registered"], n),
+        pct(e["trained"], n),
+    )
 
 
 def check_reports(w, plan: Plan) -> Mismatches:
