@@ -452,3 +452,9 @@ class RateSnapshotRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} · {self.subdistrict_id} · {self.housing_type} · {self.post}"
+
+
+# The certificate grants live in their own module (certification/grants/); imported here so
+# Django registers them with this app.
+from .grants.models import GrantPayment, GrantRule  # noqa: E402, F401
+from .grades.models import GradeBand, GradeProposal, GradeRule, GradeYear  # noqa: E402, F401

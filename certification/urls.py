@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .grants import views as grants
 
 app_name = "certification"
 
@@ -28,6 +29,10 @@ urlpatterns = [
         views.PipelineListView.as_view(),
         name="pipeline-export",
     ),
+    path("grants/", grants.grant_list_view, name="grant-list"),
+    path("grants/export.xlsx", grants.grant_export_view, name="grant-export"),
+    path("grants/rules/", grants.grant_rule_view, name="grant-rule"),
+    path("grants/payments/<int:pk>/cancel/", grants.grant_cancel_view, name="grant-cancel"),
     path("workers/<int:pk>/attempt/", views.attempt_create, name="attempt-create"),
     path(
         "workers/<int:pk>/external-hours/",

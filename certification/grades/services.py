@@ -1,0 +1,319 @@
+"""Writes of the grade ledger: the scheme's rows, a year's proposals, HR's adjustments, and
+applying them to the workers' histories. District only, every change audited.
+
+Applying writes one 调级 period per moving worker, dated the year's effective day, through
+trainees.history (`plan_change` + `apply_plans`, the one write path of the history) in one
+batch; a worker whose grade changed since the proposals were computed stops the whole batch
+(recompute first), so an applied ledger never overwrites a later decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.capabilities import manages_subdistrict
+from accounts.models import User
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_event, audit_record
+from trainees.history import apply_plans, plan_change, sync_current
+from trainees.models import CareerGrade, ChangeKind, WorkerPeriod
+
+from .models import (
+    TOP_GRADE,
+    GradeBand,
+    GradeProposal,
+    GradeRule,
+    GradeYear,
+    LedgerStatus,
+    RuleKind,
+)
+from .rules import propose
+from .selectors import DAY, active_rules, bands, ledger_facts
+
+
+def _require_district(actor: User, message: str) -> None:
+    if not manages_subdistrict(actor, None):
+        raise PermissionDenied(message)
+
+
+def _draft(ledger: GradeYear) -> GradeYear:
+    locked = GradeYear.objects.select_for_update().get(pk=ledger.pk)
+    if locked.is_applied:
+        raise ValidationError(_("%(year)s 年度调级已执行，不能再修改。") % {"year": locked.year})
+    return locked
+
+
+@transaction.atomic
+def grade_rule_set(
+    *,
+    actor: User,
+    kind: str,
+    key: str,
+    grades: int,
+    blocks: bool = False,
+    active: bool = True,
+    note: str = "",
+) -> GradeRule:
+    """Add or change the rule of (`kind`, `key`). Draft ledgers keep their proposals until
+    recomputed (the page says so)."""
+    _require_district(actor, _("只有区级管理员可以修改调级规则。"))
+    key = key.strip()
+    if kind == RuleKind.SERVICE and not (key.isdigit() and int(key) > 0):
+        raise ValidationError({"key": _("工作年限规则的条件应为正整数（每满几年）。")})
+    rule = GradeRule.objects.filter(kind=kind, key=key).first()
+    before = {"grades": rule.grades, "blocks": rule.blocks, "active": rule.active} if rule else {}
+    rule = rule or GradeRule(kind=kind, key=key)
+    rule.grades, rule.blocks, rule.active, rule.note = grades, blocks, active, note.strip()
+    rule.updated_by = actor
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=rule,
+        changes={
+            "kind": kind,
+            "key": key,
+            **{
+                name: [before.get(name), getattr(rule, name)]
+                for name in ("grades", "blocks", "active")
+            },
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def grade_band_set(*, actor: User, post: str, group: str, lowest: int, highest: int) -> GradeBand:
+    _require_district(actor, _("只有区级管理员可以修改岗位等级范围。"))
+    band = GradeBand.objects.filter(post=post).first() or GradeBand(post=post)
+    before = {"lowest": band.lowest, "highest": band.highest} if band.pk else {}
+    band.group, band.lowest, band.highest = group.strip(), lowest, highest
+    if lowest > highest:
+        raise ValidationError({"highest": _("最高等级不能低于起点等级。")})
+    band.full_clean()
+    band.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=band,
+        changes={
+            "lowest": [before.get("lowest"), lowest],
+            "highest": [before.get("highest"), highest],
+        },
+    )
+    return band
+
+
+@transaction.atomic
+def ledger_open(
+    *, actor: User, year: int, effective_on: dt.date, document_no: str = ""
+) -> GradeYear:
+    """Start the year's ledger and compute its proposals."""
+    _require_district(actor, _("只有区级管理员可以发起年度调级。"))
+    today = timezone.localdate()
+    if not 2000 <= year <= today.year:
+        raise ValidationError(
+            {"year": _("年度应在 2000 到 %(last)s 之间。") % {"last": today.year}}
+        )
+    if effective_on.year != year + 1:
+        raise ValidationError(
+            {
+                "effective_on": _("%(year)s 年度调级的生效日期应在 %(next)s 年内。")
+                % {"year": year, "next": year + 1}
+            }
+        )
+    if GradeYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("%(year)s 年度调级已经发起。") % {"year": year}})
+    ledger = GradeYear(year=year, effective_on=effective_on, document_no=document_no.strip())
+    ledger.full_clean()
+    ledger.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=ledger,
+        changes={"year": year, "effective_on": effective_on.isoformat()},
+    )
+    ledger_compute(actor=actor, ledger=ledger)
+    return ledger
+
+
+@transaction.atomic
+def ledger_compute(*, actor: User, ledger: GradeYear) -> int:
+    """(Re)compute every worker's proposal from the rules in force; HR's adjustments of
+    workers still in the ledger are kept. Returns how many move."""
+    _require_district(actor, _("只有区级管理员可以测算年度调级。"))
+    ledger = _draft(ledger)
+    kept = {
+        p.trainee_id: p
+        for p in ledger.proposals.exclude(adjust_reason="").only(
+            "trainee_id", "final_level", "adjust_reason", "adjusted_by_id"
+        )
+    }
+    rules, by_post = active_rules(), bands()
+    fresh = []
+    for place, facts in ledger_facts(ledger.year, ledger.effective_on):
+        band = by_post.get(place.post)
+        if band is None:
+            continue
+        proposal = propose(facts, year=ledger.year, band=band, rules=rules)
+        row = GradeProposal(
+            ledger=ledger,
+            trainee_id=place.trainee_id,
+            subdistrict_id=place.subdistrict_id,
+            neighbourhood_id=place.neighbourhood_id,
+            post=place.post,
+            from_level=facts.level,
+            proposed_level=proposal.level,
+            final_level=proposal.level,
+            reasons=proposal.reasons,
+        )
+        adjusted = kept.get(place.trainee_id)
+        if adjusted is not None:
+            row.final_level = adjusted.final_level
+            row.adjust_reason = adjusted.adjust_reason
+            row.adjusted_by_id = adjusted.adjusted_by_id
+        fresh.append(row)
+    ledger.proposals.all().delete()
+    GradeProposal.objects.bulk_create(fresh, batch_size=2000)
+    ledger.computed_at = timezone.now()
+    ledger.save(update_fields=["computed_at"])
+    moves = sum(1 for p in fresh if p.moves)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=ledger,
+        changes={"computed": len(fresh), "moves": moves},
+    )
+    return moves
+
+
+@transaction.atomic
+def proposal_adjust(
+    *, actor: User, proposal: GradeProposal, final_level: int, reason: str
+) -> GradeProposal:
+    """HR sets the grade a worker gets this year, with a reason (back to the computed grade:
+    the reason may be empty)."""
+    _require_district(actor, _("只有区级管理员可以调整调级结果。"))
+    _draft(proposal.ledger)
+    if not 0 <= final_level <= TOP_GRADE:
+        raise ValidationError(
+            {"final_level": _("等级应在 0 到 %(top)s 之间。") % {"top": TOP_GRADE}}
+        )
+    band = GradeBand.objects.filter(post=proposal.post).first()
+    if band is not None and not band.lowest <= final_level <= max(
+        band.highest, proposal.from_level
+    ):
+        raise ValidationError(
+            {
+                "final_level": _("%(post)s的等级范围为 %(low)s–%(high)s 级。")
+                % {"post": proposal.get_post_display(), "low": band.lowest, "high": band.highest}
+            }
+        )
+    reason = reason.strip()
+    if final_level != proposal.proposed_level and not reason:
+        raise ValidationError({"reason": _("调整测算结果须填写原因。")})
+    before = proposal.final_level
+    proposal.final_level = final_level
+    proposal.adjust_reason = reason if final_level != proposal.proposed_level else ""
+    proposal.adjusted_by = actor if proposal.adjust_reason else None
+    proposal.save(update_fields=["final_level", "adjust_reason", "adjusted_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=proposal,
+        changes={"final_level": [before, final_level], "reason": reason},
+    )
+    return proposal
+
+
+def _grade_ids(levels: set[int]) -> dict[int, int]:
+    """The CareerGrade row of each level, created with its plain name where missing."""
+    existing = dict(CareerGrade.objects.filter(level__in=levels).values_list("level", "pk"))
+    missing = [CareerGrade(level=n, name=f"{n}级") for n in sorted(levels - set(existing))]
+    if missing:
+        CareerGrade.objects.bulk_create(missing)
+        existing = dict(CareerGrade.objects.filter(level__in=levels).values_list("level", "pk"))
+    return existing
+
+
+@transaction.atomic
+def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
+    """Write every moving worker's grade into their history from the effective date."""
+    _require_district(actor, _("只有区级管理员可以执行年度调级。"))
+    ledger = _draft(ledger)
+    moving = [p for p in ledger.proposals.select_related("trainee") if p.moves]
+    ids = [p.trainee_id for p in moving]
+    periods: dict[int, list[WorkerPeriod]] = {pk: [] for pk in ids}
+    for start in range(0, len(ids), 2000):
+        for period in (
+            WorkerPeriod.objects.filter(trainee_id__in=ids[start : start + 2000])
+            .select_related("grade")
+            .order_by("trainee_id", "starts_on")
+        ):
+            periods[period.trainee_id].append(period)
+    before = ledger.effective_on - DAY
+    changed = []
+    for p in moving:
+        now = next(
+            (
+                x
+                for x in periods[p.trainee_id]
+                if x.starts_on <= before and (x.ends_on is None or x.ends_on >= before)
+            ),
+            None,
+        )
+        if now is None or (now.grade.level if now.grade_id else 0) != p.from_level:
+            changed.append(p.trainee.name)
+    if changed:
+        raise ValidationError(
+            _("以下人员的等级在测算后已有变动，请重新测算后再执行：%(names)s")
+            % {"names": "、".join(changed[:10]) + ("…" if len(changed) > 10 else "")}
+        )
+    grade_ids = _grade_ids({p.final_level for p in moving})
+    reason = _("%(year)s 年度调级") % {"year": ledger.year}
+    plans = []
+    for p in moving:
+        plans.append(
+            plan_change(
+                periods[p.trainee_id],
+                effective_on=ledger.effective_on,
+                kind=ChangeKind.GRADE,
+                values={"grade_id": grade_ids[p.final_level]},
+                reason=reason,
+                document_no=ledger.document_no,
+                actor=actor,
+            )
+        )
+    apply_plans(plans)
+    sync_current([p.trainee for p in moving])
+    AuditEvent.objects.bulk_create(
+        [
+            audit_event(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=p.trainee,
+                changes={
+                    "grade": [p.from_level, p.final_level],
+                    "effective_on": ledger.effective_on.isoformat(),
+                    "reason": reason,
+                    "document_no": ledger.document_no,
+                },
+            )
+            for p in moving
+        ],
+        batch_size=2000,
+    )
+    ledger.status = LedgerStatus.APPLIED
+    ledger.applied_at = timezone.now()
+    ledger.applied_by = actor
+    ledger.save(update_fields=["status", "applied_at", "applied_by"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=ledger, changes={"applied": len(moving)}
+    )
+    return len(moving)
