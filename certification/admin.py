@@ -235,5 +235,6 @@ class RateSnapshotRowAdmin(ReadOnlyAdmin):
     list_select_related = ("subdistrict",)
     date_hierarchy = "day"
 
+
 # The grants' screens (certification/grants/admin.py), registered with this app's.
 from .grants import admin as _grants_admin  # noqa: E402, F401

@@ -456,5 +456,5 @@ class RateSnapshotRow(models.Model):
 
 # The certificate grants live in their own module (certification/grants/); imported here so
 # Django registers them with this app.
-from .grants.models import GrantPayment, GrantRule  # noqa: E402, F401
 from .grades.models import GradeBand, GradeProposal, GradeRule, GradeYear  # noqa: E402, F401
+from .grants.models import GrantPayment, GrantRule  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .grades import views as grades
 from .grants import views as grants
 
 app_name = "certification"
@@ -29,6 +30,11 @@ urlpatterns = [
         views.PipelineListView.as_view(),
         name="pipeline-export",
     ),
+    path("grades/", grades.ledger_list_view, name="grade-list"),
+    path("grades/rules/", grades.grade_rule_view, name="grade-rule"),
+    path("grades/<int:year>/", grades.ledger_view, name="grade-year"),
+    path("grades/<int:year>/workers/<int:pk>/", grades.proposal_view, name="grade-proposal"),
+    path("grades/<int:year>/<slug:action>/", grades.ledger_action_view, name="grade-action"),
     path("grants/", grants.grant_list_view, name="grant-list"),
     path("grants/export.xlsx", grants.grant_export_view, name="grant-export"),
     path("grants/rules/", grants.grant_rule_view, name="grant-rule"),

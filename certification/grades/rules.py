@@ -138,13 +138,15 @@ def propose(facts: Facts, *, year: int, band: Band, rules: list[Rule]) -> Propos
     for kind, grades, text in rises:
         proposal.add(kind, grades, text)
         level += grades
-    if level > band.highest:
+    # The band caps the rises, but the ledger never demotes a worker above it (a post change
+    # is HR's decision, not a yearly rule's).
+    ceiling = max(band.highest, current)
+    if level > ceiling:
         proposal.add(
-            "band", band.highest - level, _("已达本岗位最高等级（%(n)s级）") % {"n": band.highest}
+            "band", ceiling - level, _("已达本岗位最高等级（%(n)s级）") % {"n": band.highest}
         )
-        level = band.highest
-    if level < min(band.lowest, current):
-        level = min(band.lowest, current)
+        level = ceiling
+    level = max(level, band.lowest)
     proposal.level = level
     return proposal
 

@@ -138,7 +138,7 @@ def ledger_counts(rows: QuerySet[GradeProposal]) -> LedgerCounts:
     """Two grouped queries over the user's proposals."""
     places = list(
         rows.order_by()
-        .values("subdistrict__code", "subdistrict__name")
+        .values("subdistrict_id", "subdistrict__code", "subdistrict__name")
         .annotate(
             workers=Count("pk"),
             moves=Count("pk", filter=~Q(final_level=F("from_level"))),
