@@ -237,4 +237,5 @@ class RateSnapshotRowAdmin(ReadOnlyAdmin):
 
 
 # The grants' screens (certification/grants/admin.py), registered with this app's.
+from .grades import admin as _grades_admin  # noqa: E402, F401
 from .grants import admin as _grants_admin  # noqa: E402, F401

@@ -1,0 +1,68 @@
+"""Demo certificate grants and grade ledgers (issue 14 items 2 and 3), through the services,
+after the assessments they read.
+
+- Grants: every year with a locked assessment round but the last has its owed grants paid
+  on 15 March of the next year (one finance reference per subdistrict-year); the last year's
+  are left owed for the demo HR user to mark.
+- Grade ledger: the year before last is computed and applied (its 调级 periods start on
+  1 January of the next year); the last year is computed and left for review.
+
+Years after the real clock's are skipped, as the assessments do (the services refuse them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.grades.services import ledger_apply, ledger_open
+from certification.grants.rules import GrantStatus
+from certification.grants.selectors import grant_rows
+from certification.grants.services import grants_pay
+from demo.context import SeedContext
+from trainees.assessments.models import AssessmentRound, RoundStatus
+
+
+def seed_hr_year(ctx: SeedContext) -> dict[str, int]:
+    district = ctx.users["district"]
+    today = min(ctx.today, timezone.localdate())
+    years = sorted(
+        AssessmentRound.objects.filter(status=RoundStatus.LOCKED).values_list("year", flat=True)
+    )
+    paid = 0
+    for year in years[:-1]:
+        owed = grant_rows(user=district, year=year).filter(status=GrantStatus.OWED)
+        by_place: dict[str, list[int]] = {}
+        for pk, code in owed.values_list("pk", "place_code"):
+            by_place.setdefault(code, []).append(pk)
+        paid_on = min(dt.date(year + 1, 3, 15), today)
+        for n, (_code, ids) in enumerate(sorted(by_place.items()), start=1):
+            grants_pay(
+                actor=district,
+                year=year,
+                certificate_ids=ids,
+                paid_on=paid_on,
+                reference=f"长财社〔{year + 1}〕{n}号",
+            )
+            paid += len(ids)
+    moved = 0
+    ledgers = 0
+    for year in years[-2:]:
+        if year + 1 > today.year:
+            continue
+        ledger = ledger_open(
+            actor=district,
+            year=year,
+            effective_on=dt.date(year + 1, 1, 1),
+            document_no=f"长人社〔{year + 1}〕3号",
+        )
+        ledgers += 1
+        if year != years[-1]:
+            moved += ledger_apply(actor=district, ledger=ledger)
+    ctx.say(
+        _("证书奖励已发放 %(paid)d 人；年度调级 %(ledgers)d 个年度，已执行调级 %(moved)d 人。")
+        % {"paid": paid, "ledgers": ledgers, "moved": moved}
+    )
+    return {"paid": paid, "ledgers": ledgers, "moved": moved}
