@@ -20,7 +20,7 @@ from accounts.capabilities import manages_subdistrict
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_event, audit_record
-from trainees.history import apply_plans, plan_change, sync_current
+from trainees.history import AHEAD_DAYS, apply_plans, covering, plan_change, sync_current
 from trainees.models import CareerGrade, ChangeKind, WorkerPeriod
 
 from .models import (
@@ -247,6 +247,11 @@ def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
     """Write every moving worker's grade into their history from the effective date."""
     _require_district(actor, _("只有区级管理员可以执行年度调级。"))
     ledger = _draft(ledger)
+    if ledger.effective_on > timezone.localdate() + AHEAD_DAYS * DAY:
+        raise ValidationError(
+            _("生效日期晚于一年以后，请到期前一年内再执行（%(day)s）。")
+            % {"day": f"{ledger.effective_on:%Y年%-m月%-d日}"}
+        )
     moving = [p for p in ledger.proposals.select_related("trainee") if p.moves]
     ids = [p.trainee_id for p in moving]
     periods: dict[int, list[WorkerPeriod]] = {pk: [] for pk in ids}
@@ -257,18 +262,16 @@ def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
             .order_by("trainee_id", "starts_on")
         ):
             periods[period.trainee_id].append(period)
+    # The proposal's grade must still be the worker's both the day before and on the effective
+    # day (a change recorded since, or dated that very day, makes the proposal stale).
     before = ledger.effective_on - DAY
     changed = []
     for p in moving:
-        now = next(
-            (
-                x
-                for x in periods[p.trainee_id]
-                if x.starts_on <= before and (x.ends_on is None or x.ends_on >= before)
-            ),
-            None,
-        )
-        if now is None or (now.grade.level if now.grade_id else 0) != p.from_level:
+        levels = []
+        for day in (before, ledger.effective_on):
+            now = covering(periods[p.trainee_id], day)
+            levels.append(now.grade.level if now is not None and now.grade_id else 0)
+        if levels != [p.from_level, p.from_level]:
             changed.append(p.trainee.name)
     if changed:
         raise ValidationError(

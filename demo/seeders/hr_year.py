@@ -4,8 +4,9 @@ after the assessments they read.
 - Grants: every year with a locked assessment round but the last has its owed grants paid
   on 15 March of the next year (one finance reference per subdistrict-year); the last year's
   are left owed for the demo HR user to mark.
-- Grade ledger: the year before last is computed and applied (its 调级 periods start on
-  1 January of the next year); the last year is computed and left for review.
+- Grade ledger: the demo histories already hold each past year's review (调级 effective
+  1 January, demo/seeders/careers.py), so the ledger seeded is this year's, effective next
+  1 January, computed and left for HR to review and apply.
 
 Years after the real clock's are skipped, as the assessments do (the services refuse them).
 """
@@ -17,7 +18,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.grades.services import ledger_apply, ledger_open
+from certification.grades.services import ledger_open
 from certification.grants.rules import GrantStatus
 from certification.grants.selectors import grant_rows
 from certification.grants.services import grants_pay
@@ -47,22 +48,17 @@ def seed_hr_year(ctx: SeedContext) -> dict[str, int]:
                 reference=f"长财社〔{year + 1}〕{n}号",
             )
             paid += len(ids)
-    moved = 0
     ledgers = 0
-    for year in years[-2:]:
-        if year + 1 > today.year:
-            continue
-        ledger = ledger_open(
+    if ctx.today.year <= today.year:
+        ledger_open(
             actor=district,
-            year=year,
-            effective_on=dt.date(year + 1, 1, 1),
-            document_no=f"长人社〔{year + 1}〕3号",
+            year=ctx.today.year,
+            effective_on=dt.date(ctx.today.year + 1, 1, 1),
+            document_no=f"长人社〔{ctx.today.year + 1}〕3号",
         )
-        ledgers += 1
-        if year != years[-1]:
-            moved += ledger_apply(actor=district, ledger=ledger)
+        ledgers = 1
     ctx.say(
-        _("证书奖励已发放 %(paid)d 人；年度调级 %(ledgers)d 个年度，已执行调级 %(moved)d 人。")
-        % {"paid": paid, "ledgers": ledgers, "moved": moved}
+        _("证书奖励已发放 %(paid)d 人；年度调级测算 %(ledgers)d 个年度（待审核）。")
+        % {"paid": paid, "ledgers": ledgers}
     )
-    return {"paid": paid, "ledgers": ledgers, "moved": moved}
+    return {"paid": paid, "ledgers": ledgers}
