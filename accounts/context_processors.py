@@ -34,8 +34,6 @@ def navigation(request: HttpRequest) -> dict:
             (_("督导记录"), reverse("sessions:list")),
             (_("培训"), reverse("training:event-list")),
             (_("持证"), reverse("certification:dashboard")),
-            (_("证书奖励"), reverse("certification:grant-list")),
-            (_("年度调级"), reverse("certification:grade-list")),
             (_("报表"), reverse("reports:dashboard")),
         ]
     elif user.is_supervisor:

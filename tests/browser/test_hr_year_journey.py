@@ -49,7 +49,10 @@ def test_grants_paid_and_grades_applied(live_server, world, desktop, browser):
 
     page = desktop
     login(page, live_server, "district")
-    page.get_by_role("link", name="证书奖励").first.click()
+    # The year end's steps are tabs, reached from the menu's 年度考核.
+    page.get_by_role("link", name="年度考核").first.click()
+    tabs = page.get_by_role("navigation", name="年终工作")
+    tabs.get_by_role("link", name="证书奖励").click()
     page.wait_for_url("**/certification/grants/**")
     expect(page.get_by_role("heading", name=f"{YEAR} 年度证书奖励")).to_be_visible()
     expect(page.get_by_text("当年考核结果未达合格")).to_be_visible()  # 沈丽华, 基本合格
@@ -67,7 +70,7 @@ def test_grants_paid_and_grades_applied(live_server, world, desktop, browser):
     )
 
     # The grade ledger: open 2025, effective 2026-01-01.
-    page.get_by_role("link", name="年度调级").first.click()
+    tabs.get_by_role("link", name="年度调级").click()
     page.get_by_role("spinbutton", name="年度").fill(str(YEAR))
     page.get_by_label("调级生效日期").fill(f"{YEAR + 1}-01-01")
     page.get_by_role("button", name="发起并测算").click()
