@@ -52,6 +52,7 @@ from demo.context import (
 from demo.seeders.accounts import seed_logins
 from demo.seeders.assessments import seed_assessments
 from demo.seeders.certification import seed_certification
+from demo.seeders.hr_year import seed_hr_year
 from demo.seeders.neighbourhoods import seed_structure
 from demo.seeders.sessions import seed_sessions
 from demo.seeders.supervisors import seed_demo_supervisor, seed_supervisors
@@ -79,6 +80,7 @@ ACTIVITY_STEPS: list[Step] = [
     seed_sessions,
     seed_training,
     seed_assessments,  # through the services: a few thousand results a year
+    seed_hr_year,  # grants paid and this year's grade ledger, through the services
 ]
 
 
