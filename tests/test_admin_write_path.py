@@ -32,6 +32,8 @@ from django.urls import reverse
 
 from accounts.models import Notification, Role, User
 from audit.models import AuditAction, AuditEvent
+from certification.grades.models import GradeProposal, GradeYear
+from certification.grants.models import GrantPayment
 from certification.models import (
     Certificate,
     ExamAttempt,
@@ -121,6 +123,13 @@ ADMINS: dict[str, tuple[str, str]] = {
     "certification.ExternalHours": (SERVICE, "external_hours_add"),
     "certification.RateSnapshot": (READ_ONLY, "certification.snapshots, the rate dashboard"),
     "certification.RateSnapshotRow": (READ_ONLY, "certification.snapshots, the rate dashboard"),
+    # Grants and the grade ledger: certification.grants / certification.grades services
+    "certification.GrantRule": (READ_ONLY, "grant_rule_set, the grants page"),
+    "certification.GrantPayment": (READ_ONLY, "grants_pay, grant_payment_cancel"),
+    "certification.GradeBand": (READ_ONLY, "grade_band_set, the ledger's page"),
+    "certification.GradeRule": (READ_ONLY, "grade_rule_set, the ledger's page"),
+    "certification.GradeYear": (READ_ONLY, "ledger_open, ledger_compute, ledger_apply"),
+    "certification.GradeProposal": (READ_ONLY, "ledger_compute, proposal_adjust"),
     "reports.ReportSnapshot": (READ_ONLY, "reports.snapshots, the reports dashboard"),
     # Reports, imports, audit
     "reports.ReportRun": (READ_ONLY, "report_request, report_build"),
@@ -265,6 +274,30 @@ def records(world):
         subdistrict=world.a,
         entered_by=users.admin_a,
         entered_at=dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC),
+    )
+    certificate = Certificate.objects.create(
+        trainee=world.worker,
+        level=level("assistant"),
+        number="ADMIN-1",
+        date_passed=dt.date(2025, 6, 30),
+        date_issued=dt.date(2025, 6, 30),
+    )
+    GrantPayment.objects.create(
+        certificate=certificate,
+        year=2025,
+        amount=Decimal("1500"),
+        paid_on=dt.date(2026, 3, 15),
+        recorded_by=users.district,
+    )
+    ledger = GradeYear.objects.create(year=2025, effective_on=dt.date(2026, 1, 1))
+    GradeProposal.objects.create(
+        ledger=ledger,
+        trainee=world.worker,
+        subdistrict=world.a,
+        post="general",
+        from_level=3,
+        proposed_level=4,
+        final_level=4,
     )
     # The rate dashboard's first view keeps its month ends (certification.snapshots).
     rate_trend(user=users.district, until=dt.date(2026, 11, 1))
