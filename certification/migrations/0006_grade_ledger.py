@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('certification', '0005_grants'),
-        ('neighbourhoods', '0003_seed_staffing_norm'),
+        ('neighbourhoods', '0001_initial'),
         ('trainees', '0007_assessment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
