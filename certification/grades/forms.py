@@ -52,7 +52,9 @@ class BandForm(forms.Form):
 
 class ProposalFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=40)
-    subdistrict = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subdistrict = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     moves = forms.ChoiceField(
         label=_("显示"),
         choices=[("1", _("等级有变动的")), ("all", _("全部人员")), ("adjusted", _("人工调整的"))],

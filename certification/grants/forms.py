@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import parse_id
+
 from ..models import Level
 
 MAX_IDS = 5000
@@ -42,7 +44,7 @@ class PayForm(forms.Form):
         """The certificate ids ticked on the page (`cert` checkboxes, or the confirmation's
         hidden list)."""
         raw = data.getlist("cert") or (self.cleaned_data.get("ids") or "").split(",")
-        ids = [int(v) for v in raw if v.strip().isdigit()]
+        ids = [pk for pk in (parse_id(v) for v in raw) if pk]
         return ids[: MAX_IDS + 1]
 
 

@@ -44,7 +44,7 @@ def _year(request: HttpRequest) -> int:
     it), else this year."""
     today = timezone.localdate()
     raw = request.GET.get("year", "")
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= today.year:
+    if raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= today.year:
         return int(raw)
     latest = (
         AssessmentRound.objects.filter(status=RoundStatus.LOCKED)
