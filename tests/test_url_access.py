@@ -19,6 +19,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
 
@@ -34,6 +35,8 @@ from django.views.static import serve
 from openpyxl import load_workbook
 
 from accounts.models import Notification
+from certification.grades.models import GradeProposal, GradeYear
+from certification.grants.models import GrantPayment
 from certification.models import ExamYear
 from imports.models import ImportRun
 from reports.models import ReportRun, RunStatus
@@ -170,6 +173,7 @@ FILTERED = [
 ]
 # A round is the district's: every administrator sees it (their own workers in it).
 ASSESSMENT_ROUND = [Target("-", lambda o: {"year": o.assessment_round.year})]
+GRADE_YEAR = [Target("-", lambda o: {"year": o.grade_proposal.ledger.year})]
 IMPORT_KINDS = [
     Target("workers", lambda o: {"kind": "workers"}, manages=MANAGERS),
     Target("attendance", lambda o: {"kind": "attendance"}, manages=MANAGERS),
@@ -382,6 +386,61 @@ TABLE: dict[str, Url] = {
     ),
     "trainees:assessment-unlock": Url(
         ASSESSMENT_ROUND, expect(DISTRICT, role_first=True), data=lambda o, t: {"reason": "篡改"}
+    ),
+    # Certificate grants and the grade ledger: everyone who sees places reads (an office its
+    # own workers), only the district writes.
+    "certification:grant-list": Url(
+        NONE,
+        expect(ADMINS, role_first=True),
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"which": "all", "paid_on": today(), "confirm": "1"},
+    ),
+    "certification:grant-export": Url(NONE, expect(ADMINS, role_first=True)),
+    "certification:grant-rule": Url(
+        NONE,
+        POST_ONLY,
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {
+            "level": o.grant_payment.certificate.level_id,
+            "amount": "1",
+            "valid_from": "2000-01-01",
+        },
+    ),
+    "certification:grant-cancel": Url(
+        [Target("-", lambda o: {"pk": o.grant_payment.pk})],
+        expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"reason": "篡改"},
+    ),
+    "certification:grade-list": Url(
+        NONE,
+        expect(ADMINS, role_first=True),
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"year": 2024, "effective_on": "2025-01-01"},
+    ),
+    "certification:grade-rule": Url(
+        NONE,
+        POST_ONLY,
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"kind": "service", "key": "2", "grades": 9, "active": "on"},
+    ),
+    "certification:grade-year": Url(GRADE_YEAR, expect(ADMINS, role_first=True)),
+    "certification:grade-proposal": Url(
+        [
+            Target(
+                "A",
+                lambda o: {"year": o.grade_proposal.ledger.year, "pk": o.grade_proposal.pk},
+                sees=A_ADMIN,
+                manages=DISTRICT,
+            )
+        ],
+        expect(ADMINS, role_first=True),
+        post=expect(DISTRICT, role_first=True),
+        data=lambda o, t: {"final_level": 9, "reason": "篡改"},
+    ),
+    "certification:grade-action": Url(
+        [Target("-", lambda o: {"year": o.grade_proposal.ledger.year, "action": "apply"})],
+        expect(DISTRICT, role_first=True),
+        data=_nothing,
     ),
     # --- structure
     "structure:subdistrict-list": Url(NONE, ADMINS_ONLY),
@@ -710,6 +769,21 @@ def objects(world) -> SimpleNamespace:
             "district": roster_export(users.district),
         },
         assessment_round=AssessmentRound.objects.create(year=2025, opened_by=users.district),
+        grant_payment=GrantPayment.objects.create(
+            certificate=certificate["A"],
+            year=2020,
+            amount=Decimal("1500"),
+            paid_on=dt.date(2021, 3, 15),
+        ),
+        grade_proposal=GradeProposal.objects.create(
+            ledger=GradeYear.objects.create(year=2025, effective_on=dt.date(2026, 1, 1)),
+            trainee=w.worker,
+            subdistrict=w.a,
+            post="general",
+            from_level=3,
+            proposed_level=4,
+            final_level=4,
+        ),
     )
 
 

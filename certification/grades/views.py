@@ -139,6 +139,8 @@ def ledger_view(request: HttpRequest, year: int) -> HttpResponse:
 @capability_required(sees_places)
 @require_http_methods(["GET", "POST"])
 def proposal_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        _district(request, _("只有区级管理员可以调整调级结果。"))
     ledger = _ledger(year)
     proposal = get_object_or_404(proposal_rows(user=request.user, ledger=ledger), pk=pk)
     is_district = manages_subdistrict(request.user, None)
