@@ -151,3 +151,7 @@ def refresh_rate_snapshots() -> int:
     once per burst): count them again, so that the next reader of the dashboard does not pay
     for them. Safe to run twice: a month end still kept is read, not counted."""
     return rate_snapshots_refresh()
+
+
+# The grade ledger's jobs (certification/grades/tasks.py), found by the worker through this module.
+from .grades.tasks import run_grade_ledger_job  # noqa: E402, F401

@@ -96,8 +96,18 @@ class LedgerStatus(models.TextChoices):
     APPLIED = "applied", _("已调级")
 
 
+class LedgerJob(models.TextChoices):
+    NONE = "", _("无")
+    COMPUTE = "compute", _("测算中")
+    APPLY = "apply", _("执行中")
+
+
 class GradeYear(models.Model):
-    """One year's grade changes, effective on the day the district sets."""
+    """One year's grade changes, effective on the day the district sets.
+
+    Computing and applying run in Celery (about a minute each for 100,000 workers): `job` says
+    which is under way, `progress` how far, `job_at` its last sign of life; a job silent for
+    JOB_STALE is taken as dead and may be asked again."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     effective_on = models.DateField(_("调级生效日期"))
@@ -115,6 +125,12 @@ class GradeYear(models.Model):
         related_name="+",
         verbose_name=_("调级人"),
     )
+    job = models.CharField(
+        _("后台任务"), max_length=10, choices=LedgerJob.choices, default="", blank=True
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    job_at = models.DateTimeField(_("任务心跳"), null=True, blank=True)
+    job_error = models.TextField(_("任务失败原因"), blank=True)
 
     class Meta:
         ordering = ["-year"]

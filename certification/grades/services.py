@@ -10,6 +10,8 @@ batch; a worker whose grade changed since the proposals were computed stops the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +24,7 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import audit_event, audit_record
 from trainees.history import AHEAD_DAYS, apply_plans, covering, plan_change, sync_current
 from trainees.models import CareerGrade, ChangeKind, WorkerPeriod
+from trainees.populations import period_on_books_q
 
 from .models import (
     TOP_GRADE,
@@ -29,11 +32,17 @@ from .models import (
     GradeProposal,
     GradeRule,
     GradeYear,
+    LedgerJob,
     LedgerStatus,
     RuleKind,
 )
 from .rules import propose
 from .selectors import DAY, active_rules, bands, ledger_facts
+from .tasks import run_grade_ledger_job
+
+Progress = Callable[[int], None]
+# A job silent this long (no progress written) had its worker killed: it may be asked again.
+JOB_STALE = dt.timedelta(minutes=30)
 
 
 def _require_district(actor: User, message: str) -> None:
@@ -130,7 +139,13 @@ def ledger_open(
         )
     if GradeYear.objects.filter(year=year).exists():
         raise ValidationError({"year": _("%(year)s 年度调级已经发起。") % {"year": year}})
-    ledger = GradeYear(year=year, effective_on=effective_on, document_no=document_no.strip())
+    ledger = GradeYear(
+        year=year,
+        effective_on=effective_on,
+        document_no=document_no.strip(),
+        job=LedgerJob.COMPUTE,
+        job_at=timezone.now(),
+    )
     ledger.full_clean()
     ledger.save()
     audit_record(
@@ -139,16 +154,74 @@ def ledger_open(
         obj=ledger,
         changes={"year": year, "effective_on": effective_on.isoformat()},
     )
-    ledger_compute(actor=actor, ledger=ledger)
+    _enqueue(ledger, actor)
     return ledger
 
 
+def _enqueue(ledger: GradeYear, actor: User) -> None:
+    transaction.on_commit(partial(run_grade_ledger_job.delay, ledger.pk, actor.pk))
+
+
+def _busy(ledger: GradeYear) -> bool:
+    return (
+        bool(ledger.job)
+        and ledger.job_at is not None
+        and timezone.now() - ledger.job_at < JOB_STALE
+    )
+
+
 @transaction.atomic
-def ledger_compute(*, actor: User, ledger: GradeYear) -> int:
-    """(Re)compute every worker's proposal from the rules in force; HR's adjustments of
-    workers still in the ledger are kept. Returns how many move."""
-    _require_district(actor, _("只有区级管理员可以测算年度调级。"))
+def ledger_job_request(*, actor: User, ledger: GradeYear, job: str) -> GradeYear:
+    """Queue a recompute or the apply of a draft ledger (one job at a time)."""
+    _require_district(actor, _("只有区级管理员可以测算或执行年度调级。"))
     ledger = _draft(ledger)
+    if _busy(ledger):
+        raise ValidationError(_("%(job)s，请稍候。") % {"job": LedgerJob(ledger.job).label})
+    if job == LedgerJob.APPLY:
+        _check_ahead(ledger)
+    ledger.job, ledger.progress, ledger.job_at, ledger.job_error = job, 0, timezone.now(), ""
+    ledger.save(update_fields=["job", "progress", "job_at", "job_error"])
+    _enqueue(ledger, actor)
+    return ledger
+
+
+def ledger_job_run(*, ledger_id: int, actor_id: int) -> str:
+    """The task's body: run the job the ledger asks for; a refusal is kept for the page."""
+    ledger = GradeYear.objects.filter(pk=ledger_id).first()
+    actor = User.objects.filter(pk=actor_id).first()
+    if ledger is None or actor is None or not ledger.job:
+        return "nothing"
+    job = ledger.job
+
+    def progress(percent: int) -> None:
+        GradeYear.objects.filter(pk=ledger_id).update(progress=percent, job_at=timezone.now())
+
+    try:
+        if job == LedgerJob.APPLY:
+            ledger_apply(actor=actor, ledger=ledger, progress=progress)
+        else:
+            ledger_compute(actor=actor, ledger=ledger, progress=progress)
+    except ValidationError as exc:
+        GradeYear.objects.filter(pk=ledger_id).update(job="", job_error=" ".join(exc.messages))
+        return "refused"
+    except Exception:
+        GradeYear.objects.filter(pk=ledger_id).update(job="", job_error=_("后台任务失败，请重试。"))
+        raise
+    return job
+
+
+def ledger_compute(*, actor: User, ledger: GradeYear, progress: Progress | None = None) -> int:
+    """(Re)compute every worker's proposal from the rules in force; HR's adjustments of
+    workers still in the ledger are kept. Returns how many move.
+
+    The reading and the rules run outside the transaction, so that `progress` (per 5,000
+    workers) is seen by the page; the proposals are replaced in one transaction after."""
+    _require_district(actor, _("只有区级管理员可以测算年度调级。"))
+    if ledger.is_applied:
+        raise ValidationError(_("%(year)s 年度调级已执行，不能再修改。") % {"year": ledger.year})
+    total = max(
+        WorkerPeriod.objects.filter(period_on_books_q(ledger.effective_on - DAY)).count(), 1
+    )
     kept = {
         p.trainee_id: p
         for p in ledger.proposals.exclude(adjust_reason="").only(
@@ -179,17 +252,22 @@ def ledger_compute(*, actor: User, ledger: GradeYear) -> int:
             row.adjust_reason = adjusted.adjust_reason
             row.adjusted_by_id = adjusted.adjusted_by_id
         fresh.append(row)
-    ledger.proposals.all().delete()
-    GradeProposal.objects.bulk_create(fresh, batch_size=2000)
-    ledger.computed_at = timezone.now()
-    ledger.save(update_fields=["computed_at"])
-    moves = sum(1 for p in fresh if p.moves)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=ledger,
-        changes={"computed": len(fresh), "moves": moves},
-    )
+        if progress is not None and len(fresh) % 5000 == 0:
+            progress(min(80, 80 * len(fresh) // total))
+    with transaction.atomic():
+        ledger = _draft(ledger)
+        ledger.proposals.all().delete()
+        GradeProposal.objects.bulk_create(fresh, batch_size=2000)
+        ledger.computed_at = timezone.now()
+        ledger.job, ledger.progress = "", 100
+        ledger.save(update_fields=["computed_at", "job", "progress"])
+        moves = sum(1 for p in fresh if p.moves)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=ledger,
+            changes={"computed": len(fresh), "moves": moves},
+        )
     return moves
 
 
@@ -242,35 +320,38 @@ def _grade_ids(levels: set[int]) -> dict[int, int]:
     return existing
 
 
-@transaction.atomic
-def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
-    """Write every moving worker's grade into their history from the effective date."""
-    _require_district(actor, _("只有区级管理员可以执行年度调级。"))
-    ledger = _draft(ledger)
+def _check_ahead(ledger: GradeYear) -> None:
     if ledger.effective_on > timezone.localdate() + AHEAD_DAYS * DAY:
         raise ValidationError(
             _("生效日期晚于一年以后，请到期前一年内再执行（%(day)s）。")
             % {"day": f"{ledger.effective_on:%Y年%-m月%-d日}"}
         )
+
+
+@transaction.atomic
+def ledger_apply(*, actor: User, ledger: GradeYear, progress: Progress | None = None) -> int:
+    """Write every moving worker's grade into their history from the effective date."""
+    _require_district(actor, _("只有区级管理员可以执行年度调级。"))
+    ledger = _draft(ledger)
+    _check_ahead(ledger)
     moving = [p for p in ledger.proposals.select_related("trainee") if p.moves]
     ids = [p.trainee_id for p in moving]
     periods: dict[int, list[WorkerPeriod]] = {pk: [] for pk in ids}
     for start in range(0, len(ids), 2000):
-        for period in (
-            WorkerPeriod.objects.filter(trainee_id__in=ids[start : start + 2000])
-            .select_related("grade")
-            .order_by("trainee_id", "starts_on")
-        ):
+        for period in WorkerPeriod.objects.filter(
+            trainee_id__in=ids[start : start + 2000]
+        ).order_by("trainee_id", "starts_on"):
             periods[period.trainee_id].append(period)
     # The proposal's grade must still be the worker's both the day before and on the effective
     # day (a change recorded since, or dated that very day, makes the proposal stale).
     before = ledger.effective_on - DAY
+    level_of = dict(CareerGrade.objects.values_list("pk", "level"))
     changed = []
     for p in moving:
         levels = []
         for day in (before, ledger.effective_on):
             now = covering(periods[p.trainee_id], day)
-            levels.append(now.grade.level if now is not None and now.grade_id else 0)
+            levels.append(level_of.get(now.grade_id, 0) if now is not None else 0)
         if levels != [p.from_level, p.from_level]:
             changed.append(p.trainee.name)
     if changed:
@@ -294,7 +375,10 @@ def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
             )
         )
     apply_plans(plans)
-    sync_current([p.trainee for p in moving])
+    if ledger.effective_on <= timezone.localdate():
+        # A date still ahead is taken into the workers' own columns on the day
+        # (trainees.tasks.apply_dated_changes), as any change dated ahead.
+        sync_current([p.trainee for p in moving])
     AuditEvent.objects.bulk_create(
         [
             audit_event(
@@ -315,7 +399,8 @@ def ledger_apply(*, actor: User, ledger: GradeYear) -> int:
     ledger.status = LedgerStatus.APPLIED
     ledger.applied_at = timezone.now()
     ledger.applied_by = actor
-    ledger.save(update_fields=["status", "applied_at", "applied_by"])
+    ledger.job, ledger.progress = "", 100
+    ledger.save(update_fields=["status", "applied_at", "applied_by", "job", "progress"])
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=ledger, changes={"applied": len(moving)}
     )

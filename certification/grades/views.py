@@ -19,13 +19,12 @@ from trainees.models import Trainee
 from trainees.selectors import trainee_search_q
 
 from .forms import AdjustForm, BandForm, LedgerOpenForm, ProposalFilterForm, RuleForm
-from .models import GradeBand, GradeRule, RuleKind
+from .models import GradeBand, GradeRule, LedgerJob, RuleKind
 from .selectors import ledger_counts, ledger_get, ledger_list, proposal_rows
 from .services import (
     grade_band_set,
     grade_rule_set,
-    ledger_apply,
-    ledger_compute,
+    ledger_job_request,
     ledger_open,
     proposal_adjust,
 )
@@ -180,20 +179,18 @@ def ledger_action_view(request: HttpRequest, year: int, action: str) -> HttpResp
     ledger = _ledger(year)
     error = ""
     if request.method == "POST":
+        job = LedgerJob.APPLY if action == "apply" else LedgerJob.COMPUTE
         try:
-            if action == "apply":
-                n = ledger_apply(actor=request.user, ledger=ledger)
-                messages.success(
-                    request,
-                    _("已执行 %(year)s 年度调级：%(n)s 人的等级自 %(day)s 起变更。")
-                    % {"year": ledger.year, "n": n, "day": f"{ledger.effective_on:%Y年%-m月%-d日}"},
-                )
-            else:
-                n = ledger_compute(actor=request.user, ledger=ledger)
-                messages.success(request, _("已重新测算：%(n)s 人等级有变动。") % {"n": n})
+            ledger_job_request(actor=request.user, ledger=ledger, job=job)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
+            messages.success(
+                request,
+                _("已开始执行调级，完成后本页显示结果。")
+                if action == "apply"
+                else _("已开始重新测算，完成后本页显示结果。"),
+            )
             return redirect("certification:grade-year", year=ledger.year)
     counts = ledger_counts(proposal_rows(user=request.user, ledger=ledger))
     return render(

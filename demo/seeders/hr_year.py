@@ -18,7 +18,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.grades.services import ledger_open
+from certification.grades.services import ledger_compute, ledger_open
 from certification.grants.rules import GrantStatus
 from certification.grants.selectors import grant_rows
 from certification.grants.services import grants_pay
@@ -50,12 +50,15 @@ def seed_hr_year(ctx: SeedContext) -> dict[str, int]:
             paid += len(ids)
     ledgers = 0
     if ctx.today.year <= today.year:
-        ledger_open(
+        ledger = ledger_open(
             actor=district,
             year=ctx.today.year,
             effective_on=dt.date(ctx.today.year + 1, 1, 1),
             document_no=f"长人社〔{ctx.today.year + 1}〕3号",
         )
+        # Computed here rather than by the queued job: the demo is seeded in one transaction,
+        # whose commit the job would wait for (it then finds nothing left to do).
+        ledger_compute(actor=district, ledger=ledger)
         ledgers = 1
     ctx.say(
         _("证书奖励已发放 %(paid)d 人；年度调级测算 %(ledgers)d 个年度（待审核）。")

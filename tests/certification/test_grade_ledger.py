@@ -7,13 +7,16 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
-from certification.grades.models import GradeProposal, LedgerStatus
+from certification.grades.models import GradeProposal, GradeYear, LedgerJob, LedgerStatus
 from certification.grades.services import (
     grade_rule_set,
     ledger_apply,
     ledger_compute,
+    ledger_job_request,
+    ledger_job_run,
     ledger_open,
     proposal_adjust,
 )
@@ -54,12 +57,18 @@ def graded(world):
 
 
 def open_ledger(world):
-    return ledger_open(
+    """Open the year's ledger and run its queued job, as the Celery task does."""
+    ledger = ledger_open(
         actor=world.users.district,
         year=YEAR,
         effective_on=EFFECTIVE,
         document_no="长人社〔2026〕1号",
     )
+    assert ledger.job == LedgerJob.COMPUTE and not ledger.proposals.exists()
+    assert ledger_job_run(ledger_id=ledger.pk, actor_id=world.users.district.pk) == "compute"
+    ledger.refresh_from_db()
+    assert (ledger.job, ledger.progress) == ("", 100)
+    return ledger
 
 
 def proposal(ledger, trainee) -> GradeProposal:
@@ -163,11 +172,15 @@ def test_only_the_district_opens_and_the_date_must_be_in_the_next_year(world, gr
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_the_district_reviews_adjusts_and_applies_on_the_pages(world, graded, client_for):
+def test_the_district_reviews_adjusts_and_applies_on_the_pages(
+    world, graded, client_for, django_capture_on_commit_callbacks
+):
     c = client_for(world.users.district)
-    response = c.post(
-        reverse("certification:grade-list"), {"year": YEAR, "effective_on": EFFECTIVE.isoformat()}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(
+            reverse("certification:grade-list"),
+            {"year": YEAR, "effective_on": EFFECTIVE.isoformat()},
+        )
     assert response.status_code == 302
     page = c.get(reverse("certification:grade-year", args=[YEAR])).content.decode()
     assert world.worker.name in page and world.worker_b.name not in page  # moves only by default
@@ -183,7 +196,9 @@ def test_the_district_reviews_adjusts_and_applies_on_the_pages(world, graded, cl
     )
     confirm = c.get(reverse("certification:grade-action", args=[YEAR, "apply"]))
     assert "1 人" in confirm.content.decode()
-    assert c.post(reverse("certification:grade-action", args=[YEAR, "apply"])).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = c.post(reverse("certification:grade-action", args=[YEAR, "apply"]))
+    assert applied.status_code == 302
     world.worker.refresh_from_db()
     assert world.worker.grade.level == 7  # the effective date is in the past of the pinned clock
 
@@ -225,3 +240,36 @@ def test_the_year_page_makes_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(8):
         response = c.get(url)
     assert response.context["page"].paginator.count == 33
+
+
+def test_a_job_in_progress_shows_its_progress_and_refuses_another(world, graded, client_for):
+    ledger = ledger_open(actor=world.users.district, year=YEAR, effective_on=EFFECTIVE)
+    GradeYear.objects.filter(pk=ledger.pk).update(progress=40)
+    page = client_for(world.users.district).get(reverse("certification:grade-year", args=[YEAR]))
+    body = page.content.decode()
+    assert 'http-equiv="refresh"' in body and "已完成 40%" in body
+    assert "确认并执行调级" not in body
+    with pytest.raises(ValidationError, match="测算中"):
+        ledger_job_request(actor=world.users.district, ledger=ledger, job=LedgerJob.APPLY)
+    # A job silent for over half an hour had its worker killed: it may be asked again.
+    GradeYear.objects.filter(pk=ledger.pk).update(job_at=timezone.now() - dt.timedelta(hours=1))
+    ledger.refresh_from_db()
+    ledger_job_request(actor=world.users.district, ledger=ledger, job=LedgerJob.COMPUTE)
+
+
+def test_a_refused_job_leaves_its_reason_on_the_page(world, graded, client_for):
+    ledger = open_ledger(world)
+    history_change(
+        trainee=world.worker,
+        actor=world.users.district,
+        kind=ChangeKind.GRADE,
+        effective_on=dt.date(YEAR, 12, 1),
+        grade=graded[8],
+        reason="破格晋级",
+    )
+    ledger_job_request(actor=world.users.district, ledger=ledger, job=LedgerJob.APPLY)
+    assert ledger_job_run(ledger_id=ledger.pk, actor_id=world.users.district.pk) == "refused"
+    ledger.refresh_from_db()
+    assert ledger.job == "" and world.worker.name in ledger.job_error
+    body = client_for(world.users.district).get(reverse("certification:grade-year", args=[YEAR]))
+    assert "请重新测算后再执行" in body.content.decode()
