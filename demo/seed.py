@@ -54,6 +54,7 @@ from demo.seeders.assessments import seed_assessments
 from demo.seeders.certification import seed_certification
 from demo.seeders.hr_year import seed_hr_year
 from demo.seeders.neighbourhoods import seed_structure
+from demo.seeders.populations import seed_populations
 from demo.seeders.sessions import seed_sessions
 from demo.seeders.supervisors import seed_demo_supervisor, seed_supervisors
 from demo.seeders.trainees import seed_grades, seed_workers
@@ -68,6 +69,7 @@ Step = Callable[[SeedContext], Any]
 # The district, its people and their pairings.
 STEPS: list[Step] = [
     seed_structure,
+    seed_populations,  # the committees' residents, for the staffing figures
     seed_grades,
     seed_logins,  # before the workers: the district administrator records their histories
     seed_workers,

@@ -16,6 +16,8 @@ class ImportKind(models.TextChoices):
     ATTENDANCE = "attendance", _("培训出勤")
     EXAMS = "exams", _("考试成绩")
     CHANGES = "changes", _("人员变动")
+    ASSESSMENTS = "assessments", _("年度考核结果")
+    POPULATIONS = "populations", _("居委会常住人口")
 
 
 def _upload_to(run: "ImportRun", filename: str) -> str:

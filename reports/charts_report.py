@@ -14,7 +14,21 @@ def trend_series(figures: dict) -> list[tuple[str, list[float | None]]]:
     ]
 
 
-def report_charts(figures: dict) -> dict[str, SafeString | list]:
+def staffing_chart(staffing: dict | None) -> SafeString | None:
+    """Workers per 10,000 residents by unit against the norm (a dashboard kept before the
+    staffing figures existed has none: no chart)."""
+    if not staffing:
+        return None
+    norm = staffing["norm"]
+    return bar_chart_svg(
+        [(r["name"], r["per_10k"]) for r in staffing["rows"]],
+        title=_("每万名常住人口配备社区工作者数"),
+        target=norm,
+        target_label=_("标准 %(n)s 名") % {"n": f"{norm:g}"} if norm is not None else "",
+    )
+
+
+def report_charts(figures: dict) -> dict[str, SafeString | list | None]:
     series = trend_series(figures)
     target = figures["certification"]["target"]
     comparison = figures["comparison"]
@@ -50,4 +64,5 @@ def report_charts(figures: dict) -> dict[str, SafeString | list]:
             if target["target_pct"] is not None
             else "",
         ),
+        "staffing": staffing_chart(figures.get("staffing")),
     }

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import scoped_subdistrict_id
 from accounts.models import User
-from core.dates import year_range
+from core.dates import DateWindow, year_range
 from neighbourhoods.models import Subdistrict
+from trainees.forms import DateInput
 
 from .models import LANGUAGES
 from .periods import PeriodKind, periods_per_year
@@ -80,3 +81,37 @@ class CommentaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("保存后，本周期、本范围已生成的报表会按新内容重新生成。"),
     )
+
+
+class StaffingForm(forms.Form):
+    """The staffing page's filters: a date (today when empty), a subdistrict for district
+    users (a subdistrict office sees its own only) and the order of the committees."""
+
+    SORTS = (
+        ("place", _("街道（镇）、居委会")),
+        ("per_10k", _("每万人配备数（低到高）")),
+        ("gap", _("差额（缺口大的在前）")),
+        ("residents", _("常住人口（多到少）")),
+        ("workers", _("在册人数（多到少）")),
+    )
+
+    on = forms.DateField(
+        label=_("统计日期"), widget=DateInput(), required=False, validators=[DateWindow()]
+    )
+    subdistrict = forms.ModelChoiceField(
+        label=_("街道（镇）"),
+        queryset=Subdistrict.objects.order_by("code"),
+        required=False,
+        empty_label=_("全区"),
+    )
+    sort = forms.ChoiceField(label=_("排序"), choices=SORTS, required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if scoped_subdistrict_id(user) is not None:
+            del self.fields["subdistrict"]  # their own, always
+
+    def value(self, name: str, default=None):
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get(name) or default
+        return default

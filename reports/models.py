@@ -223,3 +223,77 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subdistrict_id or '-'} · {self.period_kind} {self.year}-{self.number}"
+
+
+def _workbook_upload_to(run: "WorkbookRun", filename: str) -> str:
+    return unguessable_name("workbooks")
+
+
+class WorkbookRun(models.Model):
+    """One fixed-format workbook (队伍统计表, issue 14 item 4) for a date and scope, built by a
+    Celery task (reports/workbook/services.py).
+
+    Like a large roster export (trainees.RosterExport) it is a copy made for one person: only
+    the user who asked may see it and download it, the file lists workers by name and is
+    encrypted at rest, and it is removed WORKBOOK_FILE_HOURS after it was written (the sweeper,
+    core/sweeper.py); the row stays as the record of what was asked.
+    """
+
+    # Empty = the whole district.
+    subdistrict = models.ForeignKey(
+        "neighbourhoods.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("街道（镇）"),
+    )
+    as_of = models.DateField(_("数据截至"))
+    language = models.CharField(_("语言"), max_length=10, choices=LANGUAGES, default="zh-hans")
+    # Full ID numbers in the lists, asked for by someone who may see them (the roster export's
+    # rule, accounts.capabilities.sees_full_identity), read again when the file is written.
+    full_id = models.BooleanField(_("完整身份证号"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.FileField(
+        _("Excel 文件"), upload_to=_workbook_upload_to, storage=encrypted_storage, blank=True
+    )
+    file_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    # Builds started; the sweeper retries a dead build only while this is low.
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The last sign of life (queued, claimed, progress written): see core/sweeper.py.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("统计报表工作簿")
+        verbose_name_plural = _("统计报表工作簿")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="workbook_run_progress_max_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="workbook_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} · {self.as_of:%Y-%m-%d}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.subdistrict.name if self.subdistrict_id else str(_("长宁区"))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)

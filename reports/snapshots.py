@@ -17,8 +17,9 @@ output, kept by period, scope and language, and only ever a copy.
   drops them before looking: no query is added to the write itself) and carried out when the
   transaction commits (which also catches a fill that counted before the commit). Receivers
   below see every save and delete of the rows the figures read; periods written in bulk by
-  `trainees.history` send `trainees.signals.periods_changed`; policies, targets, certificate
-  levels and the committee structure drop everything.
+  `trainees.history` send `trainees.signals.periods_changed`; a committee's population and
+  the staffing norm drop from their effective date; policies, targets, certificate levels and
+  the committee structure drop everything.
 - Rows inserted in bulk past the signals (a worker's first period, `assignments_bulk_create`,
   a log's attendees, attendance marks inserted by `training.services.attendance`): each snapshot
   keeps the highest ids it counted, and a read that finds newer rows drops the periods from the
@@ -42,7 +43,7 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from certification.models import Certificate, Level, RateTarget, Registration
-from neighbourhoods.models import Neighbourhood, Subdistrict
+from neighbourhoods.models import Neighbourhood, ResidentPopulation, StaffingNorm, Subdistrict
 from sessions.models import CadencePolicy, SessionAttendee, SupervisionSession
 from supervisors.models import Assignment, SupervisionPolicy, Supervisor
 from trainees.models import Trainee, WorkerPeriod
@@ -334,6 +335,9 @@ DATED: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (SupervisionSession, ("date",)),
     (Assignment, ("started_on", "ended_on")),
     (Sitting, ("date",)),
+    # The staffing panel: a committee's population, and the norm, count from their date.
+    (ResidentPopulation, ("effective_from",)),
+    (StaffingNorm, ("effective_from",)),
 )
 # Every figure may read these: a change drops all.
 EVERYWHERE: tuple[type[models.Model], ...] = (

@@ -46,3 +46,17 @@ def report_runs_sweep(
         transaction.on_commit(partial(build_report.delay, run.pk))
         requeued += 1
     return requeued, failed
+
+
+def _register_workbooks() -> None:
+    # Registered when the app's ready() imports this module (reports/apps.py): the workbook
+    # runs are swept like the report runs, and their files removed like a roster export's.
+    from core.sweeper import expiry_register, sweep_register
+
+    from .workbook.services import workbook_runs_expire, workbook_runs_sweep
+
+    sweep_register("workbooks", workbook_runs_sweep)
+    expiry_register("workbooks", workbook_runs_expire)
+
+
+_register_workbooks()

@@ -35,3 +35,12 @@ def refresh_report_snapshots() -> int:
     again the dashboards opened first, so that the next reader does not pay for them. Safe to
     run twice: a snapshot still there is read, not computed."""
     return report_snapshots_refresh()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, name="reports.tasks.build_workbook")
+def build_workbook(run_id: int) -> str:
+    """Build one fixed-format workbook (reports/workbook/). Safe to run twice: a run already
+    done or being built is left alone; a failure is recorded on the run, not raised."""
+    from .workbook.services import workbook_build
+
+    return workbook_build(run_id).status

@@ -9,13 +9,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.capabilities import can_request_reports, can_view_reports, capability_required
+from accounts.capabilities import (
+    can_request_reports,
+    can_view_reports,
+    capability_required,
+    manages_subdistrict,
+    scoped_subdistrict_id,
+)
 from audit.services import audit_export
 from core.downloads import protected_download
+from core.pagination import BoundedPaginator
+from trainees.populations import ON_BOOKS_NOTE
+from trainees.staffing import committee_staffing, staffing_norm, staffing_row, staffing_totals
 
 from .charts_report import report_charts
 from .figures import METRICS, headline_metrics
-from .forms import CommentaryForm, PeriodForm, ReportRequestForm
+from .forms import CommentaryForm, PeriodForm, ReportRequestForm, StaffingForm
 from .models import RunStatus
 from .periods import Period, PeriodKind, latest_complete_period
 from .selectors import (
@@ -86,6 +95,49 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # A period over is kept until data within it changes (reports/snapshots.py).
             "kept": storable(period),
             "refresh_query": _refresh_query(request),
+        },
+    )
+
+
+STAFFING_PER_PAGE = 50
+
+
+@require_GET
+@capability_required(can_view_reports, REPORTS_REFUSED)
+def staffing(request: HttpRequest) -> HttpResponse:
+    """Workers per 10,000 residents by committee against the norm, as of a date: the
+    district's committees (or one subdistrict's), a subdistrict office its own."""
+    user = request.user
+    form = StaffingForm(request.GET or None, user=user)
+    today = timezone.localdate()
+    on = form.value("on", today)
+    own = scoped_subdistrict_id(user)
+    subdistrict = (
+        report_subdistrict_for(user, own) if own is not None else form.value("subdistrict")
+    )
+    sort = form.value("sort", "place")
+    found = staffing_norm(on)
+    norm = found.workers_per_10k if found is not None else None
+    committees = committee_staffing(on=on, subdistrict=subdistrict, norm=norm, sort=sort)
+    page = BoundedPaginator(committees, STAFFING_PER_PAGE).get_page(request.GET.get("page"))
+    totals, total = staffing_totals(on=on, subdistrict=subdistrict, norm=norm)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/staffing.html",
+        {
+            "form": form,
+            "on": on,
+            "norm": float(norm) if norm is not None else None,
+            "subdistrict": subdistrict,
+            "page": page,
+            "rows": [staffing_row(c, norm) for c in page.object_list],
+            "totals": totals if subdistrict is None else [],
+            "total": total,
+            "population_note": ON_BOOKS_NOTE,
+            "can_import_populations": manages_subdistrict(user, None),
+            "query": query.urlencode(),
         },
     )
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from core.spreadsheets import xlsx_row
 from supervisors.models import Assignment
+from trainees.assessments.models import AssessmentResult
 
 from .figures import METRICS
 from .figures.common import Scope, paired_on
@@ -137,6 +138,43 @@ def _details(wb: Workbook, f: dict) -> None:
     )
 
 
+def _assessment(wb: Workbook, f: dict) -> None:
+    """年度考核: the round of the report's year (or the year before), row by row."""
+    a = f.get("assessment")
+    if not a or not a.get("rows"):
+        return
+    results = list(AssessmentResult)
+    state = _("已锁定") if a["locked"] else _("录入中")
+    _sheet(
+        wb,
+        _("年度考核"),
+        [
+            f"{f['meta']['unit_label']}（{a['year']}，{state}）",
+            _("考核人数"),
+            _("已录入"),
+            *[str(r.label) for r in results],
+            _("优秀占比（%）"),
+        ],
+        [
+            [
+                r["name"],
+                r["workers"],
+                r["entered"],
+                *[r[x.value] for x in results],
+                r["excellent_pct"],
+            ]
+            for r in a["rows"]
+        ],
+        [
+            _("合计"),
+            a["total"]["workers"],
+            a["total"]["entered"],
+            *[a["total"][x.value] for x in results],
+            a["total"]["excellent_pct"],
+        ],
+    )
+
+
 def render_xlsx(f: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -193,6 +231,7 @@ def render_xlsx(f: dict) -> bytes:
             ("attendance_pct", _("培训出勤率（%）")),
         ],
     )
+    _assessment(wb, f)
     _table(
         wb,
         _("职业水平证书"),

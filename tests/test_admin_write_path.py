@@ -45,6 +45,7 @@ from certification.models import (
 )
 from certification.selectors import rate_trend
 from imports.models import ImportRun
+from neighbourhoods.models import ResidentPopulation
 from reports.models import ReportCommentary, ReportRun, RunStatus
 from reports.periods import Period, PeriodKind
 from reports.snapshots import dashboard_snapshot
@@ -89,6 +90,8 @@ ADMINS: dict[str, tuple[str, str]] = {
     # Places and the career ladder
     "neighbourhoods.Subdistrict": (POLICY, "the district's subdistricts"),
     "neighbourhoods.Neighbourhood": (POLICY, "committees and their housing types"),
+    "neighbourhoods.ResidentPopulation": (READ_ONLY, "population_set, the populations import"),
+    "neighbourhoods.StaffingNorm": (POLICY, "workers expected per 10,000 residents, audited"),
     "trainees.CareerGrade": (POLICY, "the career ladder"),
     # Workers and supervisors
     "trainees.Trainee": (SERVICE, "trainee_create, trainee_update, trainee_link_login"),
@@ -274,6 +277,9 @@ def records(world):
         subdistrict=world.a,
         entered_by=users.admin_a,
         entered_at=dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC),
+    )
+    ResidentPopulation.objects.create(
+        neighbourhood=world.na, effective_from=dt.date(2025, 1, 1), residents=4200
     )
     certificate = Certificate.objects.create(
         trainee=world.worker,

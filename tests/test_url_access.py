@@ -39,7 +39,8 @@ from certification.grades.models import GradeProposal, GradeYear
 from certification.grants.models import GrantPayment
 from certification.models import ExamYear
 from imports.models import ImportRun
-from reports.models import ReportRun, RunStatus
+from reports.models import ReportRun, RunStatus, WorkbookRun
+from reports.workbook.services import workbook_render
 from sessions.models import SessionStatus
 from supervisors.models import Assignment
 from tests.certification.conftest import certify
@@ -142,6 +143,12 @@ ROSTER_EXPORT = _by_side(
     A={"sees": frozenset({"admin_a"})},
     district={"sees": frozenset({"district"})},
 )
+# A workbook (reports/workbook/) is its requester's alone, like a roster export.
+WORKBOOK_RUN = _by_side(
+    "workbook_run",
+    A={"sees": frozenset({"admin_a"})},
+    district={"sees": frozenset({"district"})},
+)
 IMPORT_RUN = _by_side(
     "import_run",
     A={"sees": frozenset({"admin_a", "district"})},
@@ -178,6 +185,9 @@ IMPORT_KINDS = [
     Target("workers", lambda o: {"kind": "workers"}, manages=MANAGERS),
     Target("attendance", lambda o: {"kind": "attendance"}, manages=MANAGERS),
     Target("changes", lambda o: {"kind": "changes"}, manages=MANAGERS),
+    Target("assessments", lambda o: {"kind": "assessments"}, manages=MANAGERS),
+    # Resident populations are the district's figures.
+    Target("populations", lambda o: {"kind": "populations"}, manages=DISTRICT),
     # The supervisor team and its pairings are the district's.
     Target("supervisors", lambda o: {"kind": "supervisors"}, manages=DISTRICT),
 ]
@@ -517,12 +527,20 @@ TABLE: dict[str, Url] = {
     ),
     # --- reports
     "reports:dashboard": Url(NONE, ADMINS_ONLY),
+    "reports:staffing": Url(NONE, ADMINS_ONLY),
     "reports:run-list": Url(NONE, ADMINS_ONLY, post=MANAGERS_ONLY, data=_run_request),
     "reports:run-detail": Url(REPORT_RUN, SCOPED_OBJECT),
     "reports:run-status": Url(REPORT_RUN, SCOPED_OBJECT, content_type=TYPES["json"]),
     "reports:run-retry": Url(REPORT_RUN, POST_ONLY, post=SCOPED_WRITE, data=_nothing),
     "reports:run-download": Url(formats("pdf", "xlsx", base=REPORT_RUN), SCOPED_OBJECT),
     "reports:commentary": Url(COMMENTARY, MANAGERS_ONLY, data=lambda o, t: {"text": "篡改"}),
+    "reports:workbook-list": Url(
+        NONE, ADMINS_ONLY, post=ADMINS_ONLY, data=lambda o, t: {"as_of": today()}
+    ),
+    "reports:workbook-detail": Url(WORKBOOK_RUN, SCOPED_OBJECT),
+    "reports:workbook-status": Url(WORKBOOK_RUN, SCOPED_OBJECT, content_type=TYPES["json"]),
+    "reports:workbook-download": Url(WORKBOOK_RUN, SCOPED_OBJECT, content_type=XLSX),
+    "reports:workbook-retry": Url(WORKBOOK_RUN, POST_ONLY, post=SCOPED_OBJECT, data=_nothing),
     # --- training
     "training:event-list": Url(NONE, expect(worker=302)),  # a worker has "my training"
     "training:event-create": Url(NONE, MANAGERS_ONLY, data=_event_data),
@@ -712,6 +730,16 @@ def objects(world) -> SimpleNamespace:
             file=ContentFile(_roster_file(), name="roster.xlsx"),
         )
 
+    def workbook_run(by, subdistrict) -> WorkbookRun:
+        return WorkbookRun.objects.create(
+            requested_by=by,
+            subdistrict=subdistrict,
+            as_of=on,
+            status=RunStatus.DONE,
+            progress=100,
+            file=ContentFile(workbook_render(as_of=on, subdistrict=subdistrict), name="w.xlsx"),
+        )
+
     def upload(by, subdistrict) -> ImportRun:
         return ImportRun.objects.create(
             kind="workers",
@@ -767,6 +795,10 @@ def objects(world) -> SimpleNamespace:
         roster_export={
             "A": roster_export(users.admin_a),
             "district": roster_export(users.district),
+        },
+        workbook_run={
+            "A": workbook_run(users.admin_a, w.a),
+            "district": workbook_run(users.district, None),
         },
         assessment_round=AssessmentRound.objects.create(year=2025, opened_by=users.district),
         grant_payment=GrantPayment.objects.create(

@@ -406,7 +406,57 @@ def pages(facts: dict, day: dt.date) -> list[Page]:
              roster_export_job, around=rolled_back, job=True),
         Page("report-year", "district year report build (PDF + workbook)",
              build_year_report, around=rolled_back, job=True),
+        Page("workbook", "fixed-format workbook of the whole district as of today "
+             "(`/reports/workbook/`: request + background job + file stored)",
+             build_workbook, around=rolled_back, job=True),
+        Page("grants", "certificate grants of last year `/certification/grants/`",
+             get("district", f"/certification/grants/?year={day.year - 1}")),
+        Page("grades-compute", "grade ledger: open this year's (request) and compute every "
+             "worker's proposal (the background job)", compute_ledger, around=rolled_back,
+             job=True),
+        Page("grades", "grade ledger page `/certification/grades/<year>/` (all workers)",
+             get("district", f"/certification/grades/{day.year}/?moves=all"),
+             around=lambda: rolled_back(compute_ledger)),
+        Page("grades-apply", "grade ledger: apply every move as a 调级 period (the background "
+             "job)", apply_ledger, around=lambda: rolled_back(compute_ledger), job=True),
     ]  # fmt: skip
+
+
+def compute_ledger() -> tuple[int, int]:
+    """The ledger page's request to open this year's ledger, then its background job."""
+    from certification.grades.models import GradeYear
+    from certification.grades.services import ledger_job_run
+
+    day = dt.date.today()  # the clock is stopped at the seed's today
+    response = CLIENTS("district").post(
+        "/certification/grades/", {"year": day.year, "effective_on": f"{day.year + 1}-01-01"}
+    )
+    transaction.get_connection().run_on_commit.clear()  # run here, not by the broker
+    if response.status_code != 302:
+        raise RuntimeError(f"HTTP {response.status_code}")
+    ledger = GradeYear.objects.get(year=day.year)
+    if (
+        ledger_job_run(ledger_id=ledger.pk, actor_id=User.objects.get(username="district").pk)
+        != "compute"
+    ):
+        raise RuntimeError("the ledger was not computed")
+    return 200, ledger.proposals.count()
+
+
+def apply_ledger() -> tuple[int, int]:
+    """Applying the computed ledger, as its background job does."""
+    from certification.grades.models import GradeYear, LedgerJob
+    from certification.grades.services import ledger_job_request, ledger_job_run
+
+    district = User.objects.get(username="district")
+    ledger = GradeYear.objects.get(year=dt.date.today().year)
+    ledger_job_request(actor=district, ledger=ledger, job=LedgerJob.APPLY)
+    transaction.get_connection().run_on_commit.clear()
+    outcome = ledger_job_run(ledger_id=ledger.pk, actor_id=district.pk)
+    if outcome != "apply":
+        ledger.refresh_from_db()
+        raise RuntimeError(f"apply {outcome}: {ledger.job_error}")
+    return 200, 0
 
 
 def roster_export_job() -> tuple[int, int]:
@@ -444,6 +494,25 @@ def build_year_report() -> tuple[int, int]:
     if run.status != "done":
         raise RuntimeError(f"report {run.status}: {run.error}")
     return 200, run.file.size + run.xlsx_file.size
+
+
+def build_workbook() -> tuple[int, int]:
+    """The workbook page's request, then what the Celery worker runs for it (issue 14, item 4),
+    here and timed, until the encrypted file is stored."""
+    from reports.models import WorkbookRun
+    from reports.workbook.services import workbook_build
+
+    day = dt.date.today()  # the clock is stopped at the seed's today
+    response = CLIENTS("district").post("/reports/workbook/", {"as_of": day.isoformat()})
+    transaction.get_connection().run_on_commit.clear()  # built here, not by the broker
+    if response.status_code != 302:
+        raise RuntimeError(f"HTTP {response.status_code}")
+    run = workbook_build(WorkbookRun.objects.latest("pk").pk)
+    if run.status != "done":
+        raise RuntimeError(f"workbook {run.status}: {run.error}")
+    size = run.file.size
+    run.file.storage.delete(run.file.name)  # the row is rolled back, the file is not
+    return 200, size
 
 
 def main() -> None:

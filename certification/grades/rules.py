@@ -86,7 +86,7 @@ def propose(facts: Facts, *, year: int, band: Band, rules: list[Rule]) -> Propos
     if facts.started is not None:
         end, before = dt.date(year, 12, 31), dt.date(year - 1, 12, 31)
         for key, rule in by_kind.get(RuleKind.SERVICE, {}).items():
-            every = int(key) if key.isdigit() and int(key) > 0 else 0
+            every = int(key) if key.isascii() and key.isdigit() and 0 < int(key) < 100 else 0
             if not every:
                 continue
             now, then = full_years(facts.started, end), full_years(facts.started, before)

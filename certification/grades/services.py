@@ -72,7 +72,7 @@ def grade_rule_set(
     recomputed (the page says so)."""
     _require_district(actor, _("只有区级管理员可以修改调级规则。"))
     key = key.strip()
-    if kind == RuleKind.SERVICE and not (key.isdigit() and int(key) > 0):
+    if kind == RuleKind.SERVICE and not (key.isascii() and key.isdigit() and 0 < int(key) < 100):
         raise ValidationError({"key": _("工作年限规则的条件应为正整数（每满几年）。")})
     rule = GradeRule.objects.filter(kind=kind, key=key).first()
     before = {"grades": rule.grades, "blocks": rule.blocks, "active": rule.active} if rule else {}

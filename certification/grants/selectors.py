@@ -54,14 +54,17 @@ def _rule(field_name: str) -> Subquery:
     return Subquery(rules.values(field_name)[:1])
 
 
-def grant_rows(*, user: User, year: int, locked: bool | None = None) -> QuerySet[Certificate]:
-    """The certificates issued in `year` of the workers this user's scope assessed that year,
-    each with `status` (GrantStatus), `hold` (HoldReason or ""), `due` (the scheme's amount),
-    `result` (the year's assessment) and the placement (`place_*`). `locked`: whether the
-    year's round is locked (read when not given)."""
+def grant_rows(
+    *, user: User | None, year: int, locked: bool | None = None
+) -> QuerySet[Certificate]:
+    """The certificates issued in `year` of the workers this user's scope assessed that year
+    (`user` None: the whole district, for the district's workbook), each with `status`
+    (GrantStatus), `hold` (HoldReason or ""), `due` (the scheme's amount), `result` (the
+    year's assessment) and the placement (`place_*`). `locked`: whether the year's round is
+    locked (read when not given)."""
     if locked is None:
         locked = round_locked(year)
-    placements = round_placements(year, period_scope(user))
+    placements = round_placements(year, None if user is None else period_scope(user))
     place = round_placements(year).filter(trainee_id=OuterRef("trainee_id"))
     on_books = WorkerPeriod.objects.filter(
         period_on_books_q(OuterRef("date_issued")), trainee_id=OuterRef("trainee_id")
@@ -91,6 +94,7 @@ def grant_rows(*, user: User, year: int, locked: bool | None = None) -> QuerySet
             place_subdistrict=Subquery(place.values("subdistrict__name")[:1]),
             place_code=Subquery(place.values("subdistrict__code")[:1]),
             place_committee=Subquery(place.values("neighbourhood__name")[:1]),
+            place_neighbourhood_id=Subquery(place.values("neighbourhood_id")[:1]),
             on_books=Exists(on_books),
             result=Subquery(result.values("result")[:1]),
             due=_rule("amount"),

@@ -2,16 +2,26 @@
 
 from django.http import Http404
 
+from .assessments import AssessmentsKind
 from .attendance import AttendanceKind
 from .base import ImportKindBase
 from .changes import ChangesKind
 from .exams import ExamsKind
+from .populations import PopulationsKind
 from .supervisors import SupervisorsKind
 from .workers import WorkersKind
 
 KINDS: dict[str, ImportKindBase] = {
     kind.code: kind
-    for kind in (WorkersKind(), ChangesKind(), SupervisorsKind(), AttendanceKind(), ExamsKind())
+    for kind in (
+        WorkersKind(),
+        ChangesKind(),
+        SupervisorsKind(),
+        AttendanceKind(),
+        ExamsKind(),
+        AssessmentsKind(),
+        PopulationsKind(),
+    )
 }
 
 

@@ -15,9 +15,11 @@ from supervisors.selectors import supervision_policy
 from training.models import Attendance
 
 from ..periods import Period, PeriodKind
+from .assessment import assessment_figures
 from .certification import _target as rate_target
 from .certification import certification_figures, certified_q, rates_by_unit, registered_q
 from .common import Scope, fmt, paired_on, pct
+from .staffing import staffing_figures
 from .supervision import growth_figures, supervision_figures
 from .training import training_figures
 from .workforce import workforce_figures
@@ -291,6 +293,7 @@ def dashboard_figures(*, period: Period, subdistrict_id: int | None = None) -> d
         "previous": {"headline": previous["headline"], "comparison": previous["comparison"]},
         "change": _change(current["headline"], previous["headline"]),
         "trend": trend_figures(scope, period),
+        "staffing": staffing_figures(scope, period.end),
     }
 
 
@@ -307,6 +310,7 @@ def report_figures(*, period: Period, subdistrict_id: int | None = None) -> dict
             "district_ratio": supervision_policy().district_ratio,
         },
         "workforce": workforce_figures(scope, period.end),
+        "assessment": assessment_figures(scope, period.end, scope.units()),
         **current,
         "previous": {"headline": previous["headline"], "comparison": previous["comparison"]},
         "change": _change(current["headline"], previous["headline"]),

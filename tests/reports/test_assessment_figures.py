@@ -61,3 +61,28 @@ def test_rows_count_results_where_the_worker_was_assessed(world):
 def test_no_round_yet_gives_no_rows(world):
     scope = Scope()
     assert assessment_figures(scope, dt.date(YEAR, 12, 31), scope.units())["rows"] == []
+
+
+def test_the_year_report_carries_the_assessment(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.figures import report_figures
+    from reports.periods import Period, PeriodKind
+    from reports.xlsx import render_xlsx
+
+    round_ = round_open(year=YEAR, excellent_share=100, actor=world.users.district)
+    results_set(
+        round_=round_,
+        entries=[Entry(world.worker.pk, R.EXCELLENT), Entry(world.worker_b.pk, R.COMPETENT)],
+        actor=world.users.district,
+    )
+    figures = report_figures(period=Period(PeriodKind.YEAR, YEAR, 1))
+    assert figures["assessment"]["year"] == YEAR
+    sheet = load_workbook(io.BytesIO(render_xlsx(figures)))["年度考核"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0].endswith(f"（{YEAR}，录入中）")
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name[world.a.name][1:4] == [2, 1, 1]  # workers, entered, 优秀
+    assert by_name["合计"][1:3] == [3, 2]
