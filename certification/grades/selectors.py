@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
+from accounts.capabilities import scoped_subdistrict_id, sees_whole_district
 from accounts.models import User
 from trainees.assessments.models import Assessment
 from trainees.models import WorkerPeriod
 from trainees.populations import period_on_books_q
-from trainees.selectors import period_scope
 
 from ..models import Certificate, Level
 from .models import TOP_GRADE, GradeBand, GradeProposal, GradeRule, GradeYear
@@ -115,13 +115,14 @@ def ledger_facts(year: int, effective_on: dt.date) -> Iterator[tuple[Placement, 
 
 
 def proposal_rows(*, user: User, ledger: GradeYear) -> QuerySet[GradeProposal]:
-    """The ledger's proposals of the workers this user sees (a subdistrict office: those it
-    placed the day before the effective date)."""
+    """The ledger's proposals of the workers this user sees: the whole district's, or a
+    subdistrict office's own — those it placed the day before the effective date, which is
+    the placement each proposal keeps (`subdistrict`), so no join to the histories."""
     qs = ledger.proposals.select_related("trainee", "subdistrict", "neighbourhood", "adjusted_by")
-    scope = period_scope(user).filter(period_on_books_q(ledger.effective_on - DAY))
-    return qs.filter(trainee_id__in=scope.values("trainee_id")).order_by(
-        "subdistrict__code", "neighbourhood__name", "trainee__name", "pk"
-    )
+    if not sees_whole_district(user):
+        own = scoped_subdistrict_id(user)
+        qs = qs.filter(subdistrict_id=own) if own is not None else qs.none()
+    return qs.order_by("subdistrict__code", "neighbourhood__name", "trainee__name", "pk")
 
 
 @dataclass
