@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trainees.forms import DateInput
 from trainees.models import Post
 
-from ..grants.forms import DateInput
 from .models import TOP_GRADE, RuleKind
 
 

@@ -9,17 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
+from trainees.forms import DateInput
 
 from ..models import Level
 
 MAX_IDS = 5000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PayForm(forms.Form):
